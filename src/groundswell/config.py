@@ -1,0 +1,50 @@
+"""The one place that reads the environment: every setting has the GROUNDSWELL_ prefix."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from platformdirs import user_data_path
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_database_url() -> str:
+    data_dir = user_data_path("groundswell", appauthor=False)
+    return f"sqlite:///{data_dir / 'groundswell.sqlite'}"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GROUNDSWELL_", extra="ignore")
+
+    database_url: str = Field(default_factory=default_database_url)
+    # Posts per transaction during ingest: large enough to amortise commits, small enough that a
+    # crash repeats little work.
+    ingest_batch_size: int = Field(default=2000, ge=1, le=50_000)
+    # Channel names accepted besides the built-in ones (comma-separated), for in-house sources.
+    extra_channels: str = ""
+    # A naive timestamp (no offset) is read in this zone.
+    default_timezone: str = "UTC"
+    demo_password: str | None = None
+
+    # Credentials for live polling; each can also be given on the command line.
+    mastodon_base_url: str | None = None
+    mastodon_access_token: str | None = None
+    bluesky_base_url: str = "https://bsky.social"
+    bluesky_handle: str | None = None
+    bluesky_app_password: str | None = None
+    reddit_client_id: str | None = None
+    reddit_client_secret: str | None = None
+    reddit_user_agent: str = "groundswell/0.1 (social listening)"
+    reddit_base_url: str | None = None
+    x_bearer_token: str | None = None
+    x_base_url: str = "https://api.x.com"
+
+    require_shared: bool = False
+    shared_data_dir: Path | None = None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
