@@ -1,0 +1,1 @@
+"""Engine, session factory, base model, dialect-specific SQL and migrations."""

@@ -1,0 +1,126 @@
+"""Everything that differs between SQLite and PostgreSQL: full-text search DDL and queries.
+
+SQLite uses an FTS5 table with external content (the posts table) kept in step by triggers;
+PostgreSQL uses a generated tsvector column with a GIN index. Both accept the same web-search
+syntax: words, "quoted phrases", OR, and -excluded words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, Insert, Table, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from groundswell.errors import InvalidInput
+
+_SQLITE_FULLTEXT = (
+    "CREATE VIRTUAL TABLE posts_fts USING fts5(title, text, content='posts', content_rowid='id', "
+    "tokenize='porter unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER posts_fts_insert AFTER INSERT ON posts BEGIN "
+    "INSERT INTO posts_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END",
+    "CREATE TRIGGER posts_fts_delete AFTER DELETE ON posts BEGIN "
+    "INSERT INTO posts_fts(posts_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text); END",
+    "CREATE TRIGGER posts_fts_update AFTER UPDATE OF title, text ON posts BEGIN "
+    "INSERT INTO posts_fts(posts_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text); "
+    "INSERT INTO posts_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END",
+)
+_SQLITE_DROP = (
+    "DROP TRIGGER IF EXISTS posts_fts_update",
+    "DROP TRIGGER IF EXISTS posts_fts_delete",
+    "DROP TRIGGER IF EXISTS posts_fts_insert",
+    "DROP TABLE IF EXISTS posts_fts",
+)
+_POSTGRES_FULLTEXT = (
+    "ALTER TABLE posts ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ("
+    "setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
+    "setweight(to_tsvector('english', text), 'B')) STORED",
+    "CREATE INDEX ix_posts_search_vector ON posts USING GIN (search_vector)",
+)
+_POSTGRES_DROP = (
+    "DROP INDEX IF EXISTS ix_posts_search_vector",
+    "ALTER TABLE posts DROP COLUMN IF EXISTS search_vector",
+)
+# Columns and tables that exist only through the DDL above, hidden from schema comparisons.
+FULLTEXT_OBJECTS = frozenset({"posts_fts", "search_vector", "ix_posts_search_vector"})
+
+
+def _statements(connection: Connection, sqlite: Sequence[str], postgres: Sequence[str]) -> Sequence[str]:
+    name = connection.dialect.name
+    if name == "sqlite":
+        return sqlite
+    if name == "postgresql":
+        return postgres
+    raise InvalidInput(f"full-text search is not available on {name}")
+
+
+def create_fulltext(connection: Connection) -> None:
+    for statement in _statements(connection, _SQLITE_FULLTEXT, _POSTGRES_FULLTEXT):
+        connection.execute(text(statement))
+
+
+def drop_fulltext(connection: Connection) -> None:
+    for statement in _statements(connection, _SQLITE_DROP, _POSTGRES_DROP):
+        connection.execute(text(statement))
+
+
+_TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
+
+
+def to_fts5_query(query: str) -> str:
+    """Translate web-search syntax into an FTS5 MATCH expression, quoting every term so that user
+    input can never be read as FTS5 operators."""
+    positives: list[str] = []
+    negatives: list[str] = []
+    pending_or = False
+    for negated, phrase, word in _TOKEN.findall(query):
+        if word == "OR":
+            pending_or = bool(positives)
+            continue
+        if word.startswith("-") and len(word) > 1:
+            negated, word = "-", word[1:]
+        term = (phrase if phrase else word).replace('"', "").strip()
+        if not term:
+            continue
+        quoted = f'"{term}"'
+        if negated:
+            negatives.append(quoted)
+        elif pending_or:
+            positives[-1] = f"{positives[-1]} OR {quoted}"
+            pending_or = False
+        else:
+            positives.append(quoted)
+    if not positives:
+        raise InvalidInput("search needs at least one word to look for (excluded -words alone match nothing)")
+    expression = " AND ".join(f"({p})" for p in positives)
+    for negative in negatives:
+        expression = f"({expression}) NOT {negative}"
+    return expression
+
+
+def search_post_ids(connection: Connection, query: str, *, limit: int, offset: int = 0) -> list[tuple[int, float]]:
+    """Ids of matching posts with a relevance score (higher is better), best first."""
+    if connection.dialect.name == "sqlite":
+        sql = text(
+            "SELECT rowid, -bm25(posts_fts, 2.0, 1.0) AS score FROM posts_fts WHERE posts_fts MATCH :q "
+            "ORDER BY bm25(posts_fts, 2.0, 1.0) LIMIT :limit OFFSET :offset"
+        )
+        params = {"q": to_fts5_query(query), "limit": limit, "offset": offset}
+    else:
+        if not query.strip():
+            raise InvalidInput("search needs at least one word to look for")
+        sql = text(
+            "SELECT id, ts_rank_cd(search_vector, q) AS score FROM posts, websearch_to_tsquery('english', :q) q "
+            "WHERE search_vector @@ q ORDER BY score DESC, id DESC LIMIT :limit OFFSET :offset"
+        )
+        params = {"q": query, "limit": limit, "offset": offset}
+    return [(int(row[0]), float(row[1])) for row in connection.execute(sql, params)]
+
+
+def insert_ignoring_conflicts(connection: Connection, table: Table) -> Insert:
+    """INSERT ... ON CONFLICT DO NOTHING, which both dialects spell through their own insert()."""
+    if connection.dialect.name == "postgresql":
+        return postgresql_insert(table).on_conflict_do_nothing()
+    return sqlite_insert(table).on_conflict_do_nothing()

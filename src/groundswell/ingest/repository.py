@@ -1,0 +1,159 @@
+"""Set-based SQL for the ingest. Every function handles a whole batch in a few statements, because
+per-row round trips would cap ingest at a few thousand posts a second."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, bindparam, case, delete, func, select, tuple_, update
+from sqlalchemy.orm import Session
+
+from groundswell.db.dialect import insert_ignoring_conflicts
+from groundswell.models import Author, ChannelCursor, Conversation, Post, QuarantinedRecord
+
+Key = tuple[str, str]  # (channel, external id)
+# SQLite allows 32,766 bound parameters per statement; stay well below it.
+_CHUNK = 900
+
+
+def _chunks(keys: Sequence[Key]) -> Iterable[Sequence[Key]]:
+    for start in range(0, len(keys), _CHUNK):
+        yield keys[start : start + _CHUNK]
+
+
+def _by_channel(keys: Iterable[Key]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for channel, external_id in keys:
+        grouped[channel].append(external_id)
+    return grouped
+
+
+def existing_post_keys(session: Session, keys: Iterable[Key]) -> set[Key]:
+    found: set[Key] = set()
+    for channel, ids in _by_channel(keys).items():
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            stmt = select(Post.external_id).where(Post.channel == channel, Post.external_id.in_(chunk))
+            found.update((channel, external_id) for external_id in session.scalars(stmt))
+    return found
+
+
+def conversation_ids_of_posts(session: Session, keys: Iterable[Key]) -> dict[Key, int]:
+    found: dict[Key, int] = {}
+    for channel, ids in _by_channel(keys).items():
+        for start in range(0, len(ids), _CHUNK):
+            stmt = select(Post.external_id, Post.conversation_id).where(
+                Post.channel == channel, Post.external_id.in_(ids[start : start + _CHUNK])
+            )
+            found.update(((channel, ext), conv) for ext, conv in session.execute(stmt))
+    return found
+
+
+def conversations_by_root(session: Session, keys: Iterable[Key]) -> dict[Key, Row[Any]]:
+    """Existing conversations keyed by (channel, root external id), with their stats."""
+    found: dict[Key, Row[Any]] = {}
+    for channel, ids in _by_channel(keys).items():
+        for start in range(0, len(ids), _CHUNK):
+            stmt = select(
+                Conversation.id, Conversation.root_external_id, Conversation.started_at,
+                Conversation.last_post_at, Conversation.post_count,
+            ).where(Conversation.channel == channel, Conversation.root_external_id.in_(ids[start : start + _CHUNK]))
+            found.update(((channel, row.root_external_id), row) for row in session.execute(stmt))
+    return found
+
+
+def insert_conversations(session: Session, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        connection = session.connection()
+        connection.execute(insert_ignoring_conflicts(connection, Conversation.__table__), rows)
+
+
+def update_conversation_stats(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Rows of {conversation id, posts added, earliest and latest time among them}."""
+    if not rows:
+        return
+    table = Conversation.__table__
+    first = bindparam("first", type_=Conversation.started_at.type)
+    last = bindparam("last", type_=Conversation.last_post_at.type)
+    # CASE rather than LEAST/GREATEST, which SQLite spells min()/max(): one statement for both dialects.
+    stmt = (
+        update(table)
+        .where(table.c.id == bindparam("cid"))
+        .values(
+            post_count=table.c.post_count + bindparam("added"),
+            started_at=case((table.c.started_at > first, first), else_=table.c.started_at),
+            last_post_at=case((table.c.last_post_at < last, last), else_=table.c.last_post_at),
+        )
+    )
+    session.connection().execute(stmt, rows)
+
+
+def merge_conversation(session: Session, *, source_id: int, target_id: int) -> None:
+    """Move every post of `source_id` into `target_id` and drop the source conversation."""
+    moved = session.execute(
+        select(func.count(), func.min(Post.created_at), func.max(Post.created_at)).where(
+            Post.conversation_id == source_id
+        )
+    ).one()
+    session.execute(update(Post).where(Post.conversation_id == source_id).values(conversation_id=target_id))
+    if moved[0]:
+        update_conversation_stats(
+            session, [{"cid": target_id, "added": moved[0], "first": moved[1], "last": moved[2]}]
+        )
+    session.execute(delete(Conversation).where(Conversation.id == source_id))
+
+
+def insert_posts(session: Session, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        connection = session.connection()
+        connection.execute(insert_ignoring_conflicts(connection, Post.__table__), rows)
+
+
+AUTHOR_FIELDS = ("handle", "display_name", "location", "followers", "verified", "url")
+
+
+def authors_by_key(session: Session, keys: Sequence[Key]) -> dict[Key, Row[Any]]:
+    found: dict[Key, Row[Any]] = {}
+    columns = [getattr(Author, name) for name in ("id", "channel", "external_id", *AUTHOR_FIELDS)]
+    for chunk in _chunks(keys):
+        stmt = select(*columns).where(tuple_(Author.channel, Author.external_id).in_(chunk))
+        found.update(((row.channel, row.external_id), row) for row in session.execute(stmt))
+    return found
+
+
+def insert_authors(session: Session, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        connection = session.connection()
+        connection.execute(insert_ignoring_conflicts(connection, Author.__table__), rows)
+
+
+def update_authors(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Rows of {author_id, the profile fields, updated_at}."""
+    if rows:
+        table = Author.__table__
+        values = {name: bindparam(name) for name in (*AUTHOR_FIELDS, "updated_at")}
+        stmt = update(table).where(table.c.id == bindparam("author_id")).values(values)
+        session.connection().execute(stmt, rows)
+
+
+def insert_quarantine(session: Session, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        connection = session.connection()
+        connection.execute(insert_ignoring_conflicts(connection, QuarantinedRecord.__table__), rows)
+
+
+def load_cursor(session: Session, source_key: str) -> str | None:
+    return session.scalar(select(ChannelCursor.cursor).where(ChannelCursor.source_key == source_key))
+
+
+def save_cursor(session: Session, source_key: str, cursor: str, now: datetime) -> None:
+    updated = session.execute(
+        update(ChannelCursor).where(ChannelCursor.source_key == source_key).values(cursor=cursor, updated_at=now)
+    )
+    if not updated.rowcount:  # type: ignore[attr-defined]
+        session.add(ChannelCursor(source_key=source_key, cursor=cursor, updated_at=now))
+        session.flush()
+
