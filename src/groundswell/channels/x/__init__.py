@@ -1,1 +1,1 @@
-"""X (Twitter): API v2 search and lookup pages, v1.1 tweet objects, Twitter archives, and live search polling."""
+"""X (Twitter): API v2 pages and lookups, v1.1 tweets, Twitter archives, and live search polling."""

@@ -43,7 +43,8 @@ def _records(path: Path) -> Iterator[RawRecord]:
         handle.seek(start)
         if first.startswith(ARCHIVE_PREFIX):
             _skip_archive_prefix(handle, path)
-            yield from _array(handle, source, {"account": account} if (account := read_account(path)) else None)
+            account = read_account(path)
+            yield from _array(handle, source, {"account": account} if account else None)
         elif first.startswith(b"["):
             yield from _array(handle, source, None)
         elif _first_line_is_json(handle, start):
@@ -55,7 +56,7 @@ def _records(path: Path) -> Iterator[RawRecord]:
 def _skip_blank(handle: IO[bytes]) -> int:
     """Position of the first character that is not whitespace or a byte order mark."""
     head = handle.read(4096)
-    body = head[len(_BOM):] if head.startswith(_BOM) else head
+    body = head[len(_BOM) :] if head.startswith(_BOM) else head
     offset = len(head) - len(body.lstrip())
     handle.seek(offset)
     return offset
@@ -77,7 +78,7 @@ def read_account(path: Path) -> dict[str, Any] | None:
         return None
     text = account_file.read_bytes()
     try:
-        items = orjson.loads(text[text.find(b"=") + 1:])
+        items = orjson.loads(text[text.find(b"=") + 1 :])
     except orjson.JSONDecodeError:
         return None
     if isinstance(items, list) and items and isinstance(items[0], dict):

@@ -17,6 +17,11 @@ PROFILE_URL = "https://x.com/{handle}"
 _NOT_LANGUAGES = frozenset({"und", "zxx", "qam", "qct", "qht", "qme", "qst", "art"})
 
 
+def mapping(value: object) -> dict[str, Any]:
+    """`value` when it is a JSON object, else an empty one: optional sub-objects read the same either way."""
+    return value if isinstance(value, dict) else {}
+
+
 def clean_text(text: str) -> str:
     """X escapes &, < and > in tweet text (both API versions); the post should read as written."""
     return html.unescape(text)
@@ -65,8 +70,11 @@ def entity_tags(entities: Any) -> dict[str, list[str]]:
     if not isinstance(entities, dict):
         return {}
     found: dict[str, list[str]] = {}
-    for key, names in (("hashtags", ("tag", "text")), ("mentions", ("username",)),
-                       ("user_mentions", ("screen_name",))):
+    for key, names in (
+        ("hashtags", ("tag", "text")),
+        ("mentions", ("username",)),
+        ("user_mentions", ("screen_name",)),
+    ):
         values = [
             str(item.get(names[0]) or item.get(names[-1]))
             for item in entities.get(key) or []

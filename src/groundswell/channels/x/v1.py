@@ -25,6 +25,7 @@ from groundswell.channels.x.shared import (
     clean_text,
     entity_tags,
     language,
+    mapping,
     polygon_bbox,
     post_url,
 )
@@ -39,8 +40,10 @@ def is_tweet(value: object) -> bool:
         return is_tweet(value["tweet"])
     if isinstance(value.get("delete"), dict) and "status" in value["delete"]:
         return True
-    return "id_str" in value and ("text" in value or "full_text" in value) and (
-        "user" in value or "full_text" in value or "in_reply_to_status_id_str" in value
+    return (
+        "id_str" in value
+        and ("text" in value or "full_text" in value)
+        and ("user" in value or "full_text" in value or "in_reply_to_status_id_str" in value)
     )
 
 
@@ -48,7 +51,8 @@ def _text(tweet: dict[str, Any], tweet_id: str) -> str:
     # Streaming and compatibility-mode tweets truncate `text` and keep the rest in `extended_tweet`.
     extended = tweet.get("extended_tweet")
     full = extended.get("full_text") if isinstance(extended, dict) else None
-    return require_text(full or tweet.get("full_text") or tweet.get("text"), field=f"text in tweet {tweet_id}")
+    text = full or tweet.get("full_text") or tweet.get("text")
+    return require_text(text, field=f"text in tweet {tweet_id}")
 
 
 def _author(tweet: dict[str, Any], account: dict[str, Any] | None) -> tuple[AuthorIn | None, str | None]:
@@ -93,9 +97,8 @@ def _place(tweet: dict[str, Any]) -> tuple[str | None, float | None, float | Non
 
 def _attributes(tweet: dict[str, Any]) -> dict[str, Any]:
     retweeted = tweet.get("retweeted_status")
-    place = tweet.get("place") if isinstance(tweet.get("place"), dict) else {}
-    entities = tweet.get("extended_tweet", {}).get("entities") if isinstance(
-        tweet.get("extended_tweet"), dict) else tweet.get("entities")
+    place = mapping(tweet.get("place"))
+    entities = mapping(tweet.get("extended_tweet")).get("entities") or tweet.get("entities")
     attributes: dict[str, Any] = {
         "api": "v1.1",
         "quoted_id": tweet.get("quoted_status_id_str"),
@@ -115,7 +118,7 @@ def post_from_tweet(tweet: dict[str, Any], account: dict[str, Any] | None = None
         tweet = tweet["tweet"]
     deleted = tweet.get("delete")
     if isinstance(deleted, dict):
-        status = deleted.get("status") if isinstance(deleted.get("status"), dict) else {}
+        status = mapping(deleted.get("status"))
         raise ParseError(
             f"deletion notice for tweet {status.get('id_str')}, not a post: the author deleted it, "
             "so delete any stored copy rather than import it"

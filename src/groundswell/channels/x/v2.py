@@ -26,9 +26,9 @@ from groundswell.channels.x.shared import (
     clean_text,
     entity_tags,
     language,
+    mapping,
     post_url,
 )
-from groundswell.errors import ParseError
 
 # Keys only a v2 tweet object has (v1.1 tweets carry `id_str` instead), used to tell formats apart.
 TWEET_MARKERS = frozenset(
@@ -57,8 +57,10 @@ def is_page(value: object) -> bool:
     if data is None and isinstance(meta, dict) and "result_count" in meta:
         return True  # an empty search page
     errors = value.get("errors")
-    return data is None and isinstance(errors, list) and any(
-        isinstance(e, dict) and e.get("resource_type") == "tweet" for e in errors
+    return (
+        data is None
+        and isinstance(errors, list)
+        and any(isinstance(e, dict) and e.get("resource_type") == "tweet" for e in errors)
     )
 
 
@@ -85,6 +87,7 @@ def page_records(page: dict[str, Any], source: str, raw_page: str | None = None)
 
     A page without tweets but with errors (a lookup of a deleted post) becomes one record holding the
     page, so that the ingest quarantines it with the reason instead of the post vanishing unnoticed.
+    Positions are left at 0: the caller numbers records within the whole file.
     """
     data = page.get("data")
     if data is None:
@@ -92,7 +95,7 @@ def page_records(page: dict[str, Any], source: str, raw_page: str | None = None)
             yield RawRecord(source=source, position=0, raw=raw_page or dump_json(page), decoded=page)
         return
     tweets = data if isinstance(data, list) else [data]
-    includes = page.get("includes") if isinstance(page.get("includes"), dict) else {}
+    includes = mapping(page.get("includes"))
     users, places = _by_id(includes.get("users")), _by_id(includes.get("places"))
     for tweet in tweets:
         yield RawRecord(
@@ -109,7 +112,7 @@ def tweet_context(tweet: object, users: dict[str, Any], places: dict[str, Any]) 
     if not isinstance(tweet, dict):
         return {"users": {}, "places": {}}
     author_id = str(tweet.get("author_id"))
-    geo = tweet.get("geo") if isinstance(tweet.get("geo"), dict) else {}
+    geo = mapping(tweet.get("geo"))
     place_id = str(geo.get("place_id"))
     return {
         "users": {author_id: users[author_id]} if author_id in users else {},
@@ -117,14 +120,16 @@ def tweet_context(tweet: object, users: dict[str, Any], places: dict[str, Any]) 
     }
 
 
+def error_details(page: dict[str, Any]) -> str:
+    """X's own words for each error in a response (`detail`, else `title`)."""
+    errors = [e for e in page.get("errors") or [] if isinstance(e, dict)]
+    details = [str(e.get("detail") or e.get("title") or e) for e in errors]
+    return "; ".join(details) or "no details given"
+
+
 def errors_message(page: dict[str, Any]) -> str:
-    details = [
-        str(e.get("detail") or e.get("title") or e)
-        for e in page.get("errors") or []
-        if isinstance(e, dict)
-    ]
     return (
-        f"X returned no tweet, only errors: {'; '.join(details) or 'none given'}. "
+        f"X returned no tweet, only errors: {error_details(page)}. "
         "The post was deleted, made private or withheld; there is nothing to import"
     )
 
@@ -141,7 +146,7 @@ def _author(tweet: dict[str, Any], user: dict[str, Any] | None) -> AuthorIn | No
     if user is None:
         # The page was fetched without `expansions=author_id`: the id is all X told us.
         return AuthorIn(external_id=str(author_id), handle=str(author_id))
-    metrics = user.get("public_metrics") if isinstance(user.get("public_metrics"), dict) else {}
+    metrics = mapping(user.get("public_metrics"))
     return AuthorIn(
         external_id=str(author_id),
         handle=str(user["username"]),
@@ -162,7 +167,7 @@ def _place(tweet: dict[str, Any], context: dict[str, Any]) -> tuple[str | None, 
     if not isinstance(place, dict):
         return None, lat, lon
     if lat is None:
-        place_geo = place.get("geo") if isinstance(place.get("geo"), dict) else {}
+        place_geo = mapping(place.get("geo"))
         lat, lon = bbox_centre(place_geo.get("bbox"))
     return place.get("full_name") or place.get("name"), lat, lon
 
@@ -176,7 +181,7 @@ def _referenced(tweet: dict[str, Any]) -> dict[str, str]:
 
 
 def _attributes(tweet: dict[str, Any], refs: dict[str, str], metrics: dict[str, Any]) -> dict[str, Any]:
-    geo = tweet.get("geo") if isinstance(tweet.get("geo"), dict) else {}
+    geo = mapping(tweet.get("geo"))
     attributes: dict[str, Any] = {
         "api": "v2",
         "quoted_id": refs.get("quoted"),
@@ -202,7 +207,7 @@ def post_from_tweet(tweet: dict[str, Any], context: dict[str, Any]) -> PostIn:
     user = _user(tweet, context)
     location, lat, lon = _place(tweet, context)
     refs = _referenced(tweet)
-    metrics = tweet.get("public_metrics") if isinstance(tweet.get("public_metrics"), dict) else {}
+    metrics = mapping(tweet.get("public_metrics"))
     conversation = tweet.get("conversation_id")
     return PostIn(
         channel=CHANNEL,

@@ -1,0 +1,1 @@
+"""Read-only aggregate queries for dashboards, reports and `groundswell stats`."""

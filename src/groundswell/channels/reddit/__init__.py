@@ -1,0 +1,1 @@
+"""Reddit: submissions and comments from listing JSON, and live polling through PRAW."""

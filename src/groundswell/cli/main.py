@@ -1,0 +1,51 @@
+"""The `groundswell` command: one Typer root with a sub-app or command per area."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import typer
+
+from groundswell import __version__
+from groundswell.cli import db, posts, quarantine
+from groundswell.cli.common import stderr
+from groundswell.cli.ingest import ingest
+from groundswell.cli.stats import stats
+from groundswell.errors import GroundswellError
+
+app = typer.Typer(
+    name="groundswell",
+    help="Listen to what customers say in public, understand it, route it to the right employee, "
+    "answer in public under your rules, and measure what it is worth.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(posts.app, name="posts")
+app.add_typer(quarantine.app, name="quarantine")
+app.command("ingest")(ingest)
+app.command("stats")(stats)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"groundswell {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log details to stderr."),
+) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+def run() -> None:
+    """Entry point: user errors print a clear message and exit with 2, never a traceback."""
+    try:
+        app()
+    except GroundswellError as exc:
+        stderr.print(f"[red]error:[/] {exc.message}")
+        sys.exit(2)

@@ -1,0 +1,1 @@
+"""Reading stored posts: full-text search and lookups."""
