@@ -21,14 +21,41 @@ from groundswell.errors import ParseError
 # GROUNDSWELL_EXTRA_CHANNELS setting) is quarantined rather than guessed at.
 KNOWN_CHANNELS = frozenset(
     {
-        "x", "mastodon", "bluesky", "reddit", "rss", "reviews", "email", "facebook", "instagram",
-        "threads", "youtube", "tiktok", "linkedin", "forum", "web", "chat", "sms", "whatsapp",
+        "x",
+        "mastodon",
+        "bluesky",
+        "reddit",
+        "rss",
+        "reviews",
+        "email",
+        "facebook",
+        "instagram",
+        "threads",
+        "youtube",
+        "tiktok",
+        "linkedin",
+        "forum",
+        "web",
+        "chat",
+        "sms",
+        "whatsapp",
     }
 )
 CHANNEL_ALIASES = {
-    "twitter": "x", "tweet": "x", "x.com": "x", "fediverse": "mastodon", "bsky": "bluesky",
-    "blog": "rss", "atom": "rss", "feed": "rss", "review": "reviews", "mail": "email",
-    "e-mail": "email", "fb": "facebook", "ig": "instagram", "yt": "youtube",
+    "twitter": "x",
+    "tweet": "x",
+    "x.com": "x",
+    "fediverse": "mastodon",
+    "bsky": "bluesky",
+    "blog": "rss",
+    "atom": "rss",
+    "feed": "rss",
+    "review": "reviews",
+    "mail": "email",
+    "e-mail": "email",
+    "fb": "facebook",
+    "ig": "instagram",
+    "yt": "youtube",
 }
 
 _extra_channels: frozenset[str] = frozenset()
@@ -148,10 +175,11 @@ def parse_coordinates(value: object) -> tuple[float | None, float | None]:
     if value is None or value == "":
         return None, None
     if isinstance(value, str):
+        text = value
         try:
-            value = orjson.loads(value)
+            value = orjson.loads(text)
         except orjson.JSONDecodeError:
-            parts = value.strip("[]() ").split(",")
+            parts = text.strip("[]() ").split(",")
             value = parts if len(parts) == 2 else None
     if isinstance(value, dict):
         if value.get("type") == "Point" and isinstance(value.get("coordinates"), list):

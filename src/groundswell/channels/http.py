@@ -6,6 +6,7 @@ every connector behaves the same when a remote service is slow, refuses credenti
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -22,8 +23,13 @@ def make_client(base_url: str = "", headers: dict[str, str] | None = None) -> ht
     return httpx.Client(base_url=base_url, headers=merged, timeout=DEFAULT_TIMEOUT, follow_redirects=True)
 
 
-def get(client: httpx.Client, url: str, *, params: dict[str, Any] | None = None,
-        headers: dict[str, str] | None = None) -> httpx.Response:
+def get(
+    client: httpx.Client,
+    url: str,
+    *,
+    params: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> httpx.Response:
     """GET that raises ChannelUnavailable with a useful message on any failure (304 is not one)."""
     try:
         response = client.get(url, params=params, headers=headers)
@@ -37,5 +43,21 @@ def get(client: httpx.Client, url: str, *, params: dict[str, Any] | None = None,
             f"{response.url.host} refused the credentials ({response.status_code}): check the token or password"
         )
     if response.status_code >= 400:
-        raise ChannelUnavailable(f"{response.url} answered {response.status_code}: {response.text[:200]}")
+        raise ChannelUnavailable(f"{response.url} answered {response.status_code}: {_problem(response)}")
     return response
+
+
+def _problem(response: httpx.Response) -> str:
+    """The useful part of an error body: the API's own message fields when it sent JSON."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:300]
+    if isinstance(body, dict):
+        messages = [str(body[k]) for k in ("title", "detail", "error_description", "message") if body.get(k)]
+        errors = body.get("errors")
+        if isinstance(errors, list):
+            messages += [str(e.get("message")) for e in errors if isinstance(e, dict) and e.get("message")]
+        if messages:
+            return "; ".join(messages)[:500]
+    return json.dumps(body, separators=(",", ":"))[:300]

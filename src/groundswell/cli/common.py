@@ -20,10 +20,16 @@ from groundswell.db.migrate import ensure_schema
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="Database URL (sqlite:///path or postgresql://...). Default: GROUNDSWELL_DATABASE_URL "
-                 "or a SQLite file in your user data directory.", show_default=False),
+    typer.Option(
+        "--db",
+        help="Database URL (sqlite:///path or postgresql://...). Default: GROUNDSWELL_DATABASE_URL "
+        "or a SQLite file in your user data directory.",
+        show_default=False,
+    ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout instead of tables.")]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print one JSON object on stdout instead of tables.")
+]
 
 stdout = Console()
 stderr = Console(stderr=True)

@@ -1,10 +1,18 @@
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
 from rich.table import Table
 
 from groundswell.channels.registry import format_names
@@ -16,8 +24,13 @@ from groundswell.ingest.schemas import IngestCounts
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files to ingest.", show_default=False)],
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="auto (detect from content and suffix) or one of the channel "
-                          "formats: jsonl, csv, x, mastodon, bluesky, reddit, rss, reviews, email.")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="auto (detect from content and suffix) or one of the channel "
+            "formats: jsonl, csv, x, mastodon, bluesky, reddit, rss, reviews, email.",
+        ),
     ] = "auto",
     batch_size: Annotated[int | None, typer.Option(help="Posts per transaction.")] = None,
     as_json: JsonOption = False,
@@ -32,12 +45,18 @@ def ingest(
     total = IngestCounts()
     results: list[tuple[Path, IngestCounts]] = []
     with Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
-        TimeRemainingColumn(), console=stderr, transient=True, disable=not stderr.is_terminal,
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        console=stderr,
+        transient=True,
+        disable=not stderr.is_terminal,
     ) as bar:
         for path in paths:
             task = bar.add_task(path.name, total=path.stat().st_size if path.is_file() else None)
-            counts = ingestor.ingest_file(path, fmt=fmt, progress=lambda n, t=task: bar.advance(t, n))
+            counts = ingestor.ingest_file(path, fmt=fmt, progress=partial(bar.advance, task))
             bar.update(task, completed=bar.tasks[task].total or 0)
             results.append((path, counts))
             total.add(counts)
@@ -50,4 +69,6 @@ def ingest(
     console = human(as_json)
     console.print(table)
     if total.quarantined:
-        console.print(f"[yellow]{total.quarantined:,} record(s) quarantined[/]: `groundswell quarantine list` shows why.")
+        console.print(
+            f"[yellow]{total.quarantined:,} record(s) quarantined[/]: `groundswell quarantine list` shows why."
+        )

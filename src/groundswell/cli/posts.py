@@ -27,6 +27,11 @@ def search(
         return
     table = Table("id", "channel", "author", "created", "text", title=f"{len(hits)} result(s) for {query!r}")
     for hit in hits:
-        table.add_row(str(hit.id), hit.channel, hit.author or "", f"{hit.created_at:%Y-%m-%d %H:%M}",
-                      hit.text if len(hit.text) < 140 else hit.text[:137] + "...")
+        table.add_row(
+            str(hit.id),
+            hit.channel,
+            hit.author or "",
+            f"{hit.created_at:%Y-%m-%d %H:%M}",
+            hit.text if len(hit.text) < 140 else hit.text[:137] + "...",
+        )
     stdout.print(table)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints, so that Alembic's batch mode on SQLite can find and alter them.
@@ -15,3 +15,10 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table behind a model, for set-based statements (typed as Table, not FromClause)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table

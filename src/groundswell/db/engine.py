@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from groundswell.errors import ConfigurationError
 
+WRITE_OPTION = "groundswell_write"
+
 
 def normalise_url(url: str) -> str:
     parsed = make_url(url)
@@ -42,7 +44,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
                 "PostgreSQL needs the psycopg driver: pip install 'groundswell[postgres]'"
             ) from None
         return create_engine(url, pool_pre_ping=True, **kwargs)
-    raise ConfigurationError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite:/// or postgresql://")
+    raise ConfigurationError(
+        f"unsupported database {parsed.get_backend_name()!r}: use sqlite:/// or postgresql://"
+    )
 
 
 def _sqlite_engine(url: str, database: str | None, **kwargs: Any) -> Engine:
@@ -52,6 +56,9 @@ def _sqlite_engine(url: str, database: str | None, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
+        # The driver's implicit transactions are switched off so that BEGIN is ours (SQLAlchemy's
+        # documented recipe); writers then take the lock up front with BEGIN IMMEDIATE.
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         # NORMAL is durable against a killed process in WAL mode; only power loss can cost the last commit.
@@ -59,6 +66,13 @@ def _sqlite_engine(url: str, database: str | None, **kwargs: Any) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        # A deferred transaction that reads and then writes can fail at once with SQLITE_BUSY under
+        # WAL when another writer committed in between; IMMEDIATE waits for the lock instead.
+        immediate = connection.get_execution_options().get(WRITE_OPTION)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 
@@ -68,7 +82,9 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A session whose work is committed on success and rolled back on any error."""
+def write_transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session that will write: committed on success, rolled back on any error. On SQLite it holds
+    the write lock from the start, so nothing else can write between its reads and its writes."""
     with factory() as session, session.begin():
+        session.connection(execution_options={WRITE_OPTION: True})
         yield session

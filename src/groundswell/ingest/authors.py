@@ -52,12 +52,12 @@ class AuthorResolver:
         new_keys = [key for key in authors if key not in self._cache]
         if not new_keys:
             return
-        rows = []
+        rows: list[dict[str, Any]] = []
         for key in new_keys:
             author = authors[key]
-            row = {name: getattr(author, name) for name in AUTHOR_FIELDS}
-            row.update(channel=key[0], external_id=key[1], first_seen_at=now, updated_at=now)
-            rows.append(row)
+            values = {name: getattr(author, name) for name in AUTHOR_FIELDS}
+            values.update(channel=key[0], external_id=key[1], first_seen_at=now, updated_at=now)
+            rows.append(values)
         repository.insert_authors(session, rows)
         for key, row in repository.authors_by_key(session, new_keys).items():
             self._cache[key] = (row.id, tuple(getattr(row, name) for name in AUTHOR_FIELDS))
@@ -68,7 +68,12 @@ class AuthorResolver:
             author_id, known = self._cache[key]
             merged = _merged(known, _profile(author))
             if merged != known:
-                updates.append({"author_id": author_id, **dict(zip(AUTHOR_FIELDS, merged, strict=True)),
-                                "updated_at": now})
+                updates.append(
+                    {
+                        "author_id": author_id,
+                        **dict(zip(AUTHOR_FIELDS, merged, strict=True)),
+                        "updated_at": now,
+                    }
+                )
                 self._cache[key] = (author_id, merged)
         repository.update_authors(session, updates)

@@ -32,8 +32,13 @@ def list_quarantined(
         stmt = stmt.where(QuarantinedRecord.source == source)
     return [
         QuarantineEntry(
-            id=r.id, source=r.source, position=r.position, source_format=r.source_format,
-            reason=r.reason, raw=r.raw, quarantined_at=r.quarantined_at,
+            id=r.id,
+            source=r.source,
+            position=r.position,
+            source_format=r.source_format,
+            reason=r.reason,
+            raw=r.raw,
+            quarantined_at=r.quarantined_at,
         )
         for r in session.scalars(stmt)
     ]

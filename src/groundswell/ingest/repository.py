@@ -11,7 +11,13 @@ from typing import Any
 from sqlalchemy import Row, bindparam, case, delete, func, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from groundswell.db.dialect import insert_ignoring_conflicts
+from groundswell.db.base import table_of
+from groundswell.db.dialect import (
+    bulk_insert_ignoring_conflicts,
+    index_posts_after,
+    insert_ignoring_conflicts,
+    last_post_id,
+)
 from groundswell.models import Author, ChannelCursor, Conversation, Post, QuarantinedRecord
 
 Key = tuple[str, str]  # (channel, external id)
@@ -54,13 +60,19 @@ def conversation_ids_of_posts(session: Session, keys: Iterable[Key]) -> dict[Key
 
 def conversations_by_root(session: Session, keys: Iterable[Key]) -> dict[Key, Row[Any]]:
     """Existing conversations keyed by (channel, root external id), with their stats."""
-    found: dict[Key, Row[Any]] = {}
+    found: dict[Key, Any] = {}
     for channel, ids in _by_channel(keys).items():
         for start in range(0, len(ids), _CHUNK):
             stmt = select(
-                Conversation.id, Conversation.root_external_id, Conversation.started_at,
-                Conversation.last_post_at, Conversation.post_count,
-            ).where(Conversation.channel == channel, Conversation.root_external_id.in_(ids[start : start + _CHUNK]))
+                Conversation.id,
+                Conversation.root_external_id,
+                Conversation.started_at,
+                Conversation.last_post_at,
+                Conversation.post_count,
+            ).where(
+                Conversation.channel == channel,
+                Conversation.root_external_id.in_(ids[start : start + _CHUNK]),
+            )
             found.update(((channel, row.root_external_id), row) for row in session.execute(stmt))
     return found
 
@@ -68,14 +80,14 @@ def conversations_by_root(session: Session, keys: Iterable[Key]) -> dict[Key, Ro
 def insert_conversations(session: Session, rows: list[dict[str, Any]]) -> None:
     if rows:
         connection = session.connection()
-        connection.execute(insert_ignoring_conflicts(connection, Conversation.__table__), rows)
+        connection.execute(insert_ignoring_conflicts(connection, table_of(Conversation)), rows)
 
 
 def update_conversation_stats(session: Session, rows: list[dict[str, Any]]) -> None:
     """Rows of {conversation id, posts added, earliest and latest time among them}."""
     if not rows:
         return
-    table = Conversation.__table__
+    table = table_of(Conversation)
     first = bindparam("first", type_=Conversation.started_at.type)
     last = bindparam("last", type_=Conversation.last_post_at.type)
     # CASE rather than LEAST/GREATEST, which SQLite spells min()/max(): one statement for both dialects.
@@ -107,9 +119,12 @@ def merge_conversation(session: Session, *, source_id: int, target_id: int) -> N
 
 
 def insert_posts(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert posts and index them for full-text search. Must run in a write transaction."""
     if rows:
         connection = session.connection()
-        connection.execute(insert_ignoring_conflicts(connection, Post.__table__), rows)
+        before = last_post_id(connection)
+        bulk_insert_ignoring_conflicts(connection, table_of(Post), rows)
+        index_posts_after(connection, before)
 
 
 AUTHOR_FIELDS = ("handle", "display_name", "location", "followers", "verified", "url")
@@ -127,14 +142,14 @@ def authors_by_key(session: Session, keys: Sequence[Key]) -> dict[Key, Row[Any]]
 def insert_authors(session: Session, rows: list[dict[str, Any]]) -> None:
     if rows:
         connection = session.connection()
-        connection.execute(insert_ignoring_conflicts(connection, Author.__table__), rows)
+        connection.execute(insert_ignoring_conflicts(connection, table_of(Author)), rows)
 
 
 def update_authors(session: Session, rows: list[dict[str, Any]]) -> None:
     """Rows of {author_id, the profile fields, updated_at}."""
     if rows:
-        table = Author.__table__
-        values = {name: bindparam(name) for name in (*AUTHOR_FIELDS, "updated_at")}
+        table = table_of(Author)
+        values: dict[str, Any] = {name: bindparam(name) for name in (*AUTHOR_FIELDS, "updated_at")}
         stmt = update(table).where(table.c.id == bindparam("author_id")).values(values)
         session.connection().execute(stmt, rows)
 
@@ -142,7 +157,7 @@ def update_authors(session: Session, rows: list[dict[str, Any]]) -> None:
 def insert_quarantine(session: Session, rows: list[dict[str, Any]]) -> None:
     if rows:
         connection = session.connection()
-        connection.execute(insert_ignoring_conflicts(connection, QuarantinedRecord.__table__), rows)
+        connection.execute(insert_ignoring_conflicts(connection, table_of(QuarantinedRecord)), rows)
 
 
 def load_cursor(session: Session, source_key: str) -> str | None:
@@ -151,9 +166,10 @@ def load_cursor(session: Session, source_key: str) -> str | None:
 
 def save_cursor(session: Session, source_key: str, cursor: str, now: datetime) -> None:
     updated = session.execute(
-        update(ChannelCursor).where(ChannelCursor.source_key == source_key).values(cursor=cursor, updated_at=now)
+        update(ChannelCursor)
+        .where(ChannelCursor.source_key == source_key)
+        .values(cursor=cursor, updated_at=now)
     )
     if not updated.rowcount:  # type: ignore[attr-defined]
         session.add(ChannelCursor(source_key=source_key, cursor=cursor, updated_at=now))
         session.flush()
-

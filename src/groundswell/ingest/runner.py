@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from groundswell.channels.base import Connector, RawRecord
 from groundswell.channels.polling import Poller
 from groundswell.channels.registry import detect_connector, get_connector
+from groundswell.db.engine import write_transaction
 from groundswell.errors import InvalidInput, ParseError
 from groundswell.ingest import repository
 from groundswell.ingest.authors import AuthorResolver
@@ -34,7 +35,9 @@ def parse_records(connector: Connector, records: Iterable[RawRecord]) -> Iterato
             yield Rejected(record, exc.message, connector.name)
             continue
         except Exception as exc:  # a connector bug must not lose the record or stop the ingest
-            yield Rejected(record, f"internal error while parsing ({type(exc).__name__}: {exc})", connector.name)
+            yield Rejected(
+                record, f"internal error while parsing ({type(exc).__name__}: {exc})", connector.name
+            )
             continue
         if not posts:
             yield Rejected(record, "the record holds no post", connector.name)
@@ -131,12 +134,17 @@ class Ingestor:
     ) -> IngestCounts:
         now = datetime.now(UTC)
         try:
-            with self._factory() as session, session.begin():
-                counts = store_batch(session, parsed=parsed, rejected=rejected, authors=self._authors, now=now)
+            with write_transaction(self._factory) as session:
+                counts = store_batch(
+                    session, parsed=parsed, rejected=rejected, authors=self._authors, now=now
+                )
                 if run_id is not None:
                     session.execute(
-                        update(IngestRun).where(IngestRun.id == run_id).values(
-                            read=IngestRun.read + counts.read, new=IngestRun.new + counts.new,
+                        update(IngestRun)
+                        .where(IngestRun.id == run_id)
+                        .values(
+                            read=IngestRun.read + counts.read,
+                            new=IngestRun.new + counts.new,
                             duplicates=IngestRun.duplicates + counts.duplicates,
                             quarantined=IngestRun.quarantined + counts.quarantined,
                         )
@@ -149,15 +157,25 @@ class Ingestor:
         return counts
 
     def _start_run(self, source: str, source_format: str) -> int:
-        with self._factory() as session, session.begin():
-            run = IngestRun(source=source, source_format=source_format, status="running",
-                            started_at=datetime.now(UTC), read=0, new=0, duplicates=0, quarantined=0)
+        with write_transaction(self._factory) as session:
+            run = IngestRun(
+                source=source,
+                source_format=source_format,
+                status="running",
+                started_at=datetime.now(UTC),
+                read=0,
+                new=0,
+                duplicates=0,
+                quarantined=0,
+            )
             session.add(run)
             session.flush()
             return run.id
 
     def _finish_run(self, run_id: int) -> None:
-        with self._factory() as session, session.begin():
+        with write_transaction(self._factory) as session:
             session.execute(
-                update(IngestRun).where(IngestRun.id == run_id).values(status="done", finished_at=datetime.now(UTC))
+                update(IngestRun)
+                .where(IngestRun.id == run_id)
+                .values(status="done", finished_at=datetime.now(UTC))
             )

@@ -41,8 +41,10 @@ def store_batch(
     conversation_ids = assign_conversations(session, [item.post for item in fresh])
     repository.insert_posts(
         session,
-        [_post_row(item, author_ids, conversation_id, now) for item, conversation_id in zip(fresh, conversation_ids,
-                                                                                           strict=True)],
+        [
+            _post_row(item, author_ids, conversation_id, now)
+            for item, conversation_id in zip(fresh, conversation_ids, strict=True)
+        ],
     )
     repository.insert_quarantine(session, [_quarantine_row(item, now) for item in rejected])
     return IngestCounts(
@@ -53,7 +55,9 @@ def store_batch(
     )
 
 
-def _post_row(item: ParsedPost, author_ids: dict[Key, int], conversation_id: int, now: datetime) -> dict[str, Any]:
+def _post_row(
+    item: ParsedPost, author_ids: dict[Key, int], conversation_id: int, now: datetime
+) -> dict[str, Any]:
     post = item.post
     author_id = author_ids[(post.channel, post.author.external_id)] if post.author is not None else None
     return {

@@ -35,7 +35,8 @@ def assign_conversations(session: Session, posts: Sequence[PostIn]) -> list[int]
     parent_keys = {
         (p.channel, p.reply_to_external_id)
         for p in posts
-        if p.reply_to_external_id and not p.thread_external_id
+        if p.reply_to_external_id
+        and not p.thread_external_id
         and (p.channel, p.reply_to_external_id) not in in_batch
     }
     stored_parents = repository.conversation_ids_of_posts(session, parent_keys) if parent_keys else {}
@@ -84,8 +85,13 @@ def _ensure_conversations(
     repository.insert_conversations(
         session,
         [
-            {"channel": key[0], "root_external_id": key[1], "started_at": spans[key].first,
-             "last_post_at": spans[key].last, "post_count": spans[key].added}
+            {
+                "channel": key[0],
+                "root_external_id": key[1],
+                "started_at": spans[key].first,
+                "last_post_at": spans[key].last,
+                "post_count": spans[key].added,
+            }
             for key in missing
         ],
     )
@@ -103,8 +109,11 @@ def _ensure_conversations(
 
 def _merge_provisional(session: Session, posts: Sequence[PostIn], ids: list[int]) -> None:
     """Fold conversations that were opened for a post before it arrived into that post's own."""
-    non_roots = {(p.channel, p.external_id): cid for p, cid in zip(posts, ids, strict=True)
-                 if p.reply_to_external_id or p.thread_external_id}
+    non_roots = {
+        (p.channel, p.external_id): cid
+        for p, cid in zip(posts, ids, strict=True)
+        if p.reply_to_external_id or p.thread_external_id
+    }
     if not non_roots:
         return
     for key, row in repository.conversations_by_root(session, non_roots.keys()).items():

@@ -13,15 +13,23 @@ def search_posts(session: Session, *, query: str, limit: int = 20, offset: int =
     if not 1 <= limit <= 1000:
         raise InvalidInput("limit must be between 1 and 1000")
     hits = search_post_ids(session.connection(), query, limit=limit, offset=offset)
-    rows = repository.summaries_by_id(session, [post_id for post_id, _ in hits])
+    rows = repository.posts_with_handles(session, [post_id for post_id, _ in hits])
     results = []
     for post_id, score in hits:
         post, handle = rows[post_id]
         results.append(
             PostSummary(
-                id=post.id, channel=post.channel, external_id=post.external_id, author=handle,
-                created_at=post.created_at, text=post.text, title=post.title, url=post.url,
-                brand=post.brand, conversation_id=post.conversation_id, score=round(score, 4),
+                id=post.id,
+                channel=post.channel,
+                external_id=post.external_id,
+                author=handle,
+                created_at=post.created_at,
+                text=post.text,
+                title=post.title,
+                url=post.url,
+                brand=post.brand,
+                conversation_id=post.conversation_id,
+                score=round(score, 4),
             )
         )
     return results

@@ -19,17 +19,32 @@ _ATTRIBUTION_START = re.compile(r"^(On|Am|Le)\s", re.IGNORECASE)
 # Outlook does not quote with ">": it appends the earlier message below a separator.
 _FORWARDED_HISTORY = re.compile(r"^-{2,}\s*(Original Message|Forwarded message)\s*-{2,}\s*$", re.IGNORECASE)
 _SIGNATURE = ("-- ", "--")
+_C1_CONTROLS = re.compile("[\x80-\x9f]")
 
 
 def body_text(message: EmailMessage) -> str:
     """The text/plain body, else the text/html body as plain text; empty when there is neither."""
     part = message.get_body(preferencelist=("plain",))
     if part is not None:
-        return _part_text(part)
+        return repair_windows_1252(_part_text(part))
     part = message.get_body(preferencelist=("html",))
     if part is not None:
-        return html_to_text(_part_text(part))
+        return repair_windows_1252(html_to_text(_part_text(part)))
     return ""
+
+
+def repair_windows_1252(text: str) -> str:
+    """Text labelled ISO-8859-1 that was really written in Windows-1252, as many mail clients do.
+
+    Its curly quotes and dashes decode to C1 control characters, which real text never contains,
+    so their presence is the tell; browsers and mail readers make the same substitution.
+    """
+    if not _C1_CONTROLS.search(text):
+        return text
+    try:
+        return text.encode("latin-1").decode("cp1252")
+    except UnicodeError:
+        return text
 
 
 def _part_text(part: Message) -> str:

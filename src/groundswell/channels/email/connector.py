@@ -19,17 +19,34 @@ from typing import Any, ClassVar
 
 from groundswell.channels.base import AuthorIn, PostIn, RawRecord
 from groundswell.channels.common import parse_time
-from groundswell.channels.email.body import body_text, strip_quoted
+from groundswell.channels.email.body import body_text, repair_windows_1252, strip_quoted
 from groundswell.errors import ParseError
 
 CHANNEL = "email"
 _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
+# The separator line before each message: "From sender@example.com Mon Mar  3 18:40:02 2025".
+_MBOX_FROM_LINE = re.compile(r"From \S+ +[^\n]*\b\d{1,2}:\d{2}")
 _MBOX_FROM_ESCAPE = re.compile(rb"(?m)^>(>*From )")
 _HEADER_LINE = re.compile(r"^([A-Za-z0-9-]+):[ \t]?")
 # Headers that mark the top of a message file, as opposed to any "Name: value" text.
 _MESSAGE_HEADERS = frozenset(
-    {"from", "to", "cc", "subject", "date", "message-id", "mime-version", "received", "return-path",
-     "delivered-to", "reply-to", "in-reply-to", "references", "content-type", "x-mailer"}
+    {
+        "from",
+        "to",
+        "cc",
+        "subject",
+        "date",
+        "message-id",
+        "mime-version",
+        "received",
+        "return-path",
+        "delivered-to",
+        "reply-to",
+        "in-reply-to",
+        "references",
+        "content-type",
+        "x-mailer",
+    }
 )
 # Where the delivering server wrote which of the brand's addresses the message came in on.
 _MAILBOX_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To")
@@ -54,8 +71,7 @@ class EmailConnector:
 
     def sniff(self, head: str) -> bool:
         if head.startswith("From "):
-            first_line = head.split("\n", 1)[0]
-            return len(first_line.split()) >= 3  # "From sender weekday month day time year"
+            return bool(_MBOX_FROM_LINE.match(head))
         return _starts_with_headers(head)
 
 
@@ -104,6 +120,7 @@ def _post_from_message(message: EmailMessage) -> PostIn:
     if external_id is None:
         raise ParseError("missing Message-ID: every e-mail needs one to be told apart and threaded")
     subject = _header(message, "Subject")
+    subject = repair_windows_1252(subject) if subject else None
     references = _ids(_header(message, "References"))
     reply_to = _first_id(_header(message, "In-Reply-To")) or (references[-1] if references else None)
     full_text = body_text(message)
@@ -183,7 +200,9 @@ def _author(message: EmailMessage) -> AuthorIn | None:
 def _attributes(message: EmailMessage, references: list[str]) -> dict[str, Any]:
     recipients = [a.addr_spec.lower() for a in _addresses(message, "To") if a.addr_spec]
     copied = [a.addr_spec.lower() for a in _addresses(message, "Cc") if a.addr_spec]
-    delivered_to = next((_first_address(message, name) for name in _MAILBOX_HEADERS if message.get(name)), None)
+    delivered_to = next(
+        (_first_address(message, name) for name in _MAILBOX_HEADERS if message.get(name)), None
+    )
     attributes: dict[str, Any] = {
         "to": recipients,
         "cc": copied,
@@ -206,7 +225,7 @@ def _attachments(message: EmailMessage) -> list[dict[str, Any]]:
     """Name, type and size of each attachment; the content stays in the raw source only."""
     listed: list[dict[str, Any]] = []
     for part in message.walk():
-        if part.is_multipart() or not (part.is_attachment() or part.get_filename()):  # type: ignore[attr-defined]
+        if part.is_multipart() or not (part.is_attachment() or part.get_filename()):
             continue
         payload = part.get_payload(decode=True)
         listed.append(

@@ -59,8 +59,11 @@ class CsvConnector:
                     position=reader.line_num,
                     raw=_csv_line(row, delimiter),
                     context={"header": header},
-                    decoded=dict(zip(header, row, strict=False)) if len(row) == len(header) else
-                    ParseError(f"row {reader.line_num} has {len(row)} cells but the header has {len(header)}"),
+                    decoded=dict(zip(header, row, strict=False))
+                    if len(row) == len(header)
+                    else ParseError(
+                        f"row {reader.line_num} has {len(row)} cells but the header has {len(header)}"
+                    ),
                 )
 
     def parse(self, record: RawRecord) -> list[PostIn]:
@@ -74,7 +77,7 @@ class CsvConnector:
             return False
         for delimiter in (",", "\t"):
             columns = {c.strip().lower() for c in next(csv.reader([first], delimiter=delimiter))}
-            if _REQUIRED_COLUMNS <= columns and "channel" in columns:
+            if columns >= _REQUIRED_COLUMNS and "channel" in columns:
                 return True
         return False
 

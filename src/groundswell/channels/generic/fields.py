@@ -42,15 +42,28 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 }
 _AUTHOR_FIELDS = ("author_id", "author_name", "author_location", "author_followers", "author_verified")
 _CORE = frozenset({"id", "channel", "author", "text", "created_at", *_AUTHOR_FIELDS})
-_CLAIMED = _CORE | {name for names in _ALIASES.values() for name in names}
+# alias -> (field, priority): one pass over a record's keys finds every field (this is the ingest hot path).
+_FIELD_OF = {alias: (name, rank) for name, aliases in _ALIASES.items() for rank, alias in enumerate(aliases)}
 
 
-def _pick(record: dict[str, Any], key: str) -> Any:
-    for name in _ALIASES[key]:
-        value = record.get(name)
-        if value is not None and value != "":
-            return value
-    return None
+def _pick_all(record: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The known optional fields (first alias wins) and the remaining attributes."""
+    picked: dict[str, Any] = {}
+    ranks: dict[str, int] = {}
+    attributes: dict[str, Any] = {}
+    for key, value in record.items():
+        if value is None or value == "":
+            continue
+        target = _FIELD_OF.get(key)
+        if target is None:
+            if key not in _CORE:
+                attributes[key] = value
+            continue
+        name, rank = target
+        if rank < ranks.get(name, len(_ALIASES[name])):
+            picked[name] = value
+            ranks[name] = rank
+    return picked, attributes
 
 
 def _author(record: dict[str, Any]) -> AuthorIn | None:
@@ -86,34 +99,36 @@ def post_from_record(record: dict[str, Any]) -> PostIn:
     external_id = require_id(record.get("id"))
     text = require_text(record.get("text"))
     created_at = parse_time(record.get("created_at"))
-    lat, lon = parse_coordinates(_pick(record, "coordinates"))
-    if lat is None:
-        lat, lon = to_float(_pick(record, "latitude")), to_float(_pick(record, "longitude"))
-    visibility = str(_pick(record, "visibility") or "public").lower()
+    picked, attributes = _pick_all(record)
+    get = picked.get
+    lat, lon = parse_coordinates(get("coordinates"))
+    if lat is None and "latitude" in picked:
+        lat, lon = to_float(get("latitude")), to_float(get("longitude"))
+    visibility = str(get("visibility", "public")).lower()
     if visibility not in VISIBILITIES:
         raise ParseError(f"unknown visibility {visibility!r}: use one of {', '.join(VISIBILITIES)}")
-    reply_to = _pick(record, "reply_to")
-    thread = _pick(record, "thread")
+    reply_to = get("reply_to")
+    thread = get("thread")
     return PostIn(
         channel=channel,
         external_id=external_id,
         text=text,
         created_at=created_at,
         author=_author(record),
-        title=_pick(record, "title"),
-        language=_pick(record, "language"),
-        url=_pick(record, "url"),
+        title=get("title"),
+        language=get("language"),
+        url=get("url"),
         reply_to_external_id=str(reply_to) if reply_to is not None else None,
         thread_external_id=str(thread) if thread is not None else None,
-        brand=_pick(record, "brand"),
-        product=_pick(record, "product"),
-        rating=to_float(_pick(record, "rating")),
-        likes=to_int(_pick(record, "likes")),
-        reposts=to_int(_pick(record, "reposts")),
-        replies=to_int(_pick(record, "replies")),
-        location=_pick(record, "location"),
+        brand=get("brand"),
+        product=get("product"),
+        rating=to_float(get("rating")),
+        likes=to_int(get("likes")),
+        reposts=to_int(get("reposts")),
+        replies=to_int(get("replies")),
+        location=get("location"),
         latitude=lat,
         longitude=lon,
         visibility=visibility,
-        attributes={k: v for k, v in record.items() if k not in _CLAIMED and v is not None and v != ""},
+        attributes=attributes,
     )

@@ -13,8 +13,15 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from groundswell.channels.base import VISIBILITIES, AuthorIn, PostIn, RawRecord
-from groundswell.channels.common import html_to_text, load_json, parse_time, require_id, require_object, to_int
-from groundswell.channels.mastodon.documents import Item, read_records
+from groundswell.channels.common import (
+    html_to_text,
+    load_json,
+    parse_time,
+    require_id,
+    require_object,
+    to_int,
+)
+from groundswell.channels.mastodon.documents import Item, as_object, read_records
 from groundswell.errors import ParseError
 
 CHANNEL = "mastodon"
@@ -81,7 +88,7 @@ def post_from_entity(entity: dict[str, Any], context: Mapping[str, Any] | None =
     reblogged = entity.get("reblog")
     if isinstance(reblogged, dict):
         # A boost carries no words of its own: the post is the original, and who boosted it is noted.
-        booster = entity.get("account") if isinstance(entity.get("account"), dict) else {}
+        booster = as_object(entity.get("account"))
         extra["boost_id"] = str(entity.get("id"))
         extra["boosted_by"] = booster.get("acct")
         extra["boosted_at"] = entity.get("created_at")
@@ -101,7 +108,9 @@ def _notification_status(notification: dict[str, Any], extra: dict[str, Any]) ->
         )
     status = notification.get("status")
     if not isinstance(status, dict):
-        raise ParseError(f"{kind} notification {number} has no status object: the status was probably deleted")
+        raise ParseError(
+            f"{kind} notification {number} has no status object: the status was probably deleted"
+        )
     extra["notification_id"] = str(number) if number is not None else None
     extra["notification_type"] = kind
     return status
@@ -121,7 +130,7 @@ def post_from_status(status: dict[str, Any], context: Mapping[str, Any] | None =
         channel=CHANNEL,
         external_id=status_id,
         text=text,
-        created_at=parse_time(status.get("created_at")),
+        created_at=parse_time(status.get("created_at"), field=f"created_at on status {status_id}"),
         author=_author(status.get("account"), status_id),
         title=spoiler,
         language=status.get("language") or None,
@@ -141,7 +150,9 @@ def _text_field(status: dict[str, Any], field: str, status_id: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ParseError(f"invalid {field} on status {status_id}: expected HTML text, got {type(value).__name__}")
+        raise ParseError(
+            f"invalid {field} on status {status_id}: expected HTML text, got {type(value).__name__}"
+        )
     return value
 
 
@@ -157,7 +168,9 @@ def _visibility(value: object, status_id: str) -> str:
 
 def _author(account: object, status_id: str) -> AuthorIn:
     if not isinstance(account, dict):
-        raise ParseError(f"missing account on status {status_id}: every status needs its author's account object")
+        raise ParseError(
+            f"missing account on status {status_id}: every status needs its author's account object"
+        )
     account_id = require_id(account.get("id"), field=f"account id on status {status_id}")
     acct = account.get("acct") or account.get("username")
     if not isinstance(acct, str) or not acct.strip():
@@ -172,8 +185,8 @@ def _author(account: object, status_id: str) -> AuthorIn:
 
 
 def _attributes(status: dict[str, Any]) -> dict[str, Any]:
-    account = status.get("account") if isinstance(status.get("account"), dict) else {}
-    application = status.get("application") if isinstance(status.get("application"), dict) else {}
+    account = as_object(status.get("account"))
+    application = as_object(status.get("application"))
     attributes: dict[str, Any] = {
         "uri": status.get("uri"),
         "tags": _names(status.get("tags"), "name"),
@@ -181,7 +194,9 @@ def _attributes(status: dict[str, Any]) -> dict[str, Any]:
         "in_reply_to_account_id": status.get("in_reply_to_account_id"),
         "sensitive": status.get("sensitive"),
         "author_bot": account.get("bot"),
-        "media_count": len(status["media_attachments"]) if isinstance(status.get("media_attachments"), list) else None,
+        "media_count": len(status["media_attachments"])
+        if isinstance(status.get("media_attachments"), list)
+        else None,
         "application": application.get("name"),
         "edited_at": status.get("edited_at"),
     }

@@ -1,8 +1,9 @@
 """Live polling of one Mastodon instance with Mastodon.py: a hashtag timeline, a status search, or the
 mentions of the company account (its notifications of type mention).
 
-Mastodon.py turns the JSON into Python objects (datetimes, id types); each status or notification is
-turned back into plain JSON (ISO times) so the stored raw payload reads like the API's own.
+Mastodon.py builds the requests, signs them, pages and reports errors. Its typed results add a null for
+every field the server left out, so the raw payload is taken from the response body instead: each status
+or notification is stored exactly as the server sent it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import mastodon
+import orjson
+import requests
 
 from groundswell.channels.base import RawRecord
 from groundswell.channels.common import dump_json
@@ -24,7 +27,18 @@ _MAX_LIMIT = 40
 _MAX_PAGES = 10
 _TIMEOUT_SECONDS = 20
 
-Fetch = Callable[..., Any]
+Fetch = Callable[..., list[dict[str, Any]]]
+
+
+class _BodyCapture:
+    """A requests response hook that keeps the body of the latest response."""
+
+    def __init__(self) -> None:
+        self.body = b""
+
+    def __call__(self, response: requests.Response, *args: Any, **kwargs: Any) -> requests.Response:
+        self.body = response.content
+        return response
 
 
 class MastodonPoller:
@@ -46,10 +60,13 @@ class MastodonPoller:
         if mentions and not access_token:
             raise ConfigurationError("polling mentions needs the company account's access token")
         self._base_url = base_url.rstrip("/")
-        self._hashtag = hashtag.strip().lstrip("#") if hashtag else None
+        self._hashtag = hashtag.strip().lstrip("#").lower() if hashtag else None  # tags are case-insensitive
         self._query = query
         self._mentions = mentions
         self._limit = max(1, min(limit, _MAX_LIMIT))
+        self._capture = _BodyCapture()
+        session = requests.Session()
+        session.hooks["response"].append(self._capture)
         self._api = mastodon.Mastodon(
             api_base_url=self._base_url,
             access_token=access_token,
@@ -57,12 +74,13 @@ class MastodonPoller:
             ratelimit_method="throw",  # the scheduler decides when to retry; never sleep inside a poll
             request_timeout=_TIMEOUT_SECONDS,
             user_agent=USER_AGENT,
+            session=session,
         )
 
     @property
     def source_key(self) -> str:
         if self._hashtag:
-            return f"mastodon:{self._base_url}#tag/{self._hashtag.lower()}"
+            return f"mastodon:{self._base_url}#tag/{self._hashtag}"
         if self._query:
             return f"mastodon:{self._base_url}#search/{self._query}"
         return f"mastodon:{self._base_url}#mentions"
@@ -82,7 +100,7 @@ class MastodonPoller:
             entities = self._fetch(cursor)
         except mastodon.MastodonError as exc:
             raise self._unavailable(exc) from exc
-        payloads = sorted((to_plain_json(entity) for entity in entities), key=lambda item: _id_order(item.get("id", "")))
+        payloads = sorted(entities, key=lambda item: _id_order(item.get("id", "")))
         records = [
             RawRecord(source=self._source_url, position=number, raw=dump_json(payload), decoded=payload)
             for number, payload in enumerate(payloads, start=1)
@@ -90,17 +108,27 @@ class MastodonPoller:
         newest = str(payloads[-1]["id"]) if payloads else cursor
         return PollResult(records=records, cursor=newest)
 
-    def _fetch(self, cursor: str | None) -> list[Any]:
+    def _fetch(self, cursor: str | None) -> list[dict[str, Any]]:
         if self._hashtag:
             tag = self._hashtag
-            return self._pages(lambda **page: self._api.timeline_hashtag(tag, limit=self._limit, **page), cursor)
+            return self._pages(lambda **page: self._received(self._api.timeline_hashtag, tag, **page), cursor)
         if self._query:
             return self._search(self._query, cursor)
         return self._pages(
-            lambda **page: self._api.notifications(types=["mention"], limit=self._limit, **page), cursor
+            lambda **page: self._received(self._api.notifications, types=["mention"], **page), cursor
         )
 
-    def _pages(self, fetch: Fetch, cursor: str | None) -> list[Any]:
+    def _received(self, call: Callable[..., Any], *args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        """Make the call through Mastodon.py, and return the page as the server sent it."""
+        call(*args, limit=self._limit, **kwargs)
+        page = orjson.loads(self._capture.body)
+        if not isinstance(page, list):
+            raise ChannelUnavailable(
+                f"{self._base_url} answered with {type(page).__name__} where a list was due"
+            )
+        return [item for item in page if isinstance(item, dict)]
+
+    def _pages(self, fetch: Fetch, cursor: str | None) -> list[dict[str, Any]]:
         """Everything newer than the cursor, newest first. since_id gives the newest page only, so a full
         page means more may lie between it and the cursor: page back with max_id until the gap closes."""
         page = list(fetch(since_id=cursor))
@@ -113,13 +141,15 @@ class MastodonPoller:
             pages += 1
         return collected
 
-    def _search(self, query: str, cursor: str | None) -> list[Any]:
+    def _search(self, query: str, cursor: str | None) -> list[dict[str, Any]]:
         # Search pages by min_id only after a version check (an extra request to the instance), so the
         # newest page is fetched and what the cursor already covers is left out here.
-        result = self._api.search_v2(
+        self._api.search_v2(
             query, resolve=False, result_type="statuses", limit=self._limit, exclude_unreviewed=False
         )
-        statuses = list(result["statuses"])
+        result = orjson.loads(self._capture.body)
+        found = result.get("statuses") if isinstance(result, dict) else None
+        statuses = [status for status in found or [] if isinstance(status, dict)]
         if cursor is None:
             return statuses
         return [status for status in statuses if _id_order(str(status["id"])) > _id_order(cursor)]
@@ -141,24 +171,6 @@ class MastodonPoller:
             return ChannelUnavailable(f"{where} answered 404 for {self._source_url}: check the instance URL")
         detail = exc.args[3] if len(exc.args) > 3 and exc.args[3] else exc
         return ChannelUnavailable(f"{where} answered {status or 'an error'}: {detail}")
-
-
-def to_plain_json(value: Any) -> Any:
-    """Mastodon.py's objects back as the API's JSON: datetimes as ISO 8601 UTC, id types as strings."""
-    if isinstance(value, datetime):
-        moment = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-    if isinstance(value, dict):
-        return {str(key): to_plain_json(item) for key, item in value.items() if not str(key).startswith("__")}
-    if isinstance(value, list | tuple):
-        return [to_plain_json(item) for item in value]
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, str):
-        return str(value)  # ids come as a str subclass
-    if isinstance(value, int | float):
-        return value
-    return str(value)
 
 
 def _id_order(status_id: Any) -> tuple[int, str]:

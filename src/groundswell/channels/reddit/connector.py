@@ -90,25 +90,32 @@ class RedditConnector:
                 continue
             for thing, context in things_in(document):
                 position += 1
-                yield RawRecord(source=source, position=position, raw=dump_json(thing),
-                                context=context, decoded=thing)
+                yield RawRecord(
+                    source=source, position=position, raw=dump_json(thing), context=context, decoded=thing
+                )
 
     def parse(self, record: RawRecord) -> list[PostIn]:
         thing = require_object(load_json(record), "Reddit thing")
         kind, data = thing.get("kind"), thing.get("data")
         if kind == "Listing":
-            raise ParseError("got a whole listing as one record: read the file with the reddit format "
-                             "so that each child becomes its own record")
+            raise ParseError(
+                "got a whole listing as one record: read the file with the reddit format "
+                "so that each child becomes its own record"
+            )
         if kind == "more":
             raise ParseError("a 'more' stub is a placeholder for comments not loaded, not a post")
         if not isinstance(data, dict):
-            raise ParseError("expected a Reddit thing {'kind': 't3' or 't1', 'data': {...}}, "
-                             f"got keys {sorted(thing)[:6]}")
+            raise ParseError(
+                "expected a Reddit thing {'kind': 't3' or 't1', 'data': {...}}, "
+                f"got keys {sorted(thing)[:6]}"
+            )
         if kind == "t3":
             return [_submission(data)]
         if kind == "t1":
             return [_comment(data, record.context or {})]
-        raise ParseError(f"unsupported Reddit kind {kind!r}: only t3 (submissions) and t1 (comments) are posts")
+        raise ParseError(
+            f"unsupported Reddit kind {kind!r}: only t3 (submissions) and t1 (comments) are posts"
+        )
 
     def sniff(self, head: str) -> bool:
         return _REDDIT_HEAD.match(head.lstrip()) is not None
@@ -151,7 +158,8 @@ def _is_json_lines(path: Path) -> bool:
 def _submission(data: dict[str, Any]) -> PostIn:
     name = _fullname(data, "t3")
     title = _unescape(require_text(data.get("title"), field=f"title of {name}"))
-    selftext = _unescape(data.get("selftext") if isinstance(data.get("selftext"), str) else "")
+    raw_selftext = data.get("selftext")
+    selftext = _unescape(raw_selftext) if isinstance(raw_selftext, str) else ""
     _reject_gone(name, author=data.get("author"), text=selftext)
     is_self = data.get("is_self")
     attributes = {
@@ -221,7 +229,9 @@ def _fullname(data: dict[str, Any], prefix: str) -> str:
 def _reject_gone(name: str, *, author: object, text: str) -> None:
     for value, what in ((text.strip(), "text"), (author, "author")):
         if isinstance(value, str) and value in _GONE:
-            raise ParseError(f"{name} was {_GONE[value]} ({what} is {value!r}): there is no post left to ingest")
+            raise ParseError(
+                f"{name} was {_GONE[value]} ({what} is {value!r}): there is no post left to ingest"
+            )
 
 
 def _author(data: dict[str, Any]) -> AuthorIn | None:

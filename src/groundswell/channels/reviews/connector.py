@@ -72,7 +72,7 @@ def _is_review_fields(names: Any) -> bool:
     fields = {str(name).strip().lower() for name in names}
     if "channel" in fields:
         return False
-    if AMAZON_TSV_COLUMNS <= fields or AMAZON_2023_FIELDS <= fields:
+    if fields >= AMAZON_TSV_COLUMNS or fields >= AMAZON_2023_FIELDS:
         return True
     has_rating = any(name in fields for name in RATING_FIELDS)
     has_body = any(name in fields for name in BODY_FIELDS)
@@ -166,8 +166,12 @@ def _csv_rows(lines: Iterator[tuple[int, str, ParseError | None]]) -> Iterator[t
             pending = []
             yield start, text.rstrip("\r\n"), problem
     if pending:
-        yield start, "".join(pending).rstrip("\r\n"), ParseError(
-            f"row starting at line {start} has an unclosed quote: the file ends inside a quoted cell"
+        yield (
+            start,
+            "".join(pending).rstrip("\r\n"),
+            ParseError(
+                f"row starting at line {start} has an unclosed quote: the file ends inside a quoted cell"
+            ),
         )
 
 

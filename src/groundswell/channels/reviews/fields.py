@@ -51,9 +51,9 @@ _RATING_WITH_SCALE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:out of|/|of)\s*(\d+
 def review_layout(fields: Mapping[str, Any]) -> str:
     """Which layout a record (or a header) follows, from its lower-cased field names."""
     names = set(fields)
-    if AMAZON_TSV_COLUMNS <= names:
+    if names >= AMAZON_TSV_COLUMNS:
         return "amazon_customer_reviews"
-    if AMAZON_2023_FIELDS <= names:
+    if names >= AMAZON_2023_FIELDS:
         return "amazon_reviews_2023"
     return "export"
 

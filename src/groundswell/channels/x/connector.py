@@ -24,12 +24,15 @@ _V2_PAGE = re.compile(r'"data"\s*:')
 _V2_TWEET_KEYS = re.compile(r'"(?:' + "|".join(sorted(v2.TWEET_MARKERS)) + r')"\s*:')
 _V1_ID = re.compile(r'"id_str"\s*:')
 _V1_TWEET_KEYS = re.compile(r'"(?:screen_name|full_text|in_reply_to_status_id_str)"\s*:')
+# Archive files holding tweets (tweets.js, the older tweet.js, deleted-tweets.js), not account.js & co.
+_ARCHIVE_TWEETS = re.compile(r"window\.YTD\.(?:tweets?|deleted_tweets)\.part\d+\s*=")
 _OTHER_PLATFORM = re.compile(r'"(?:kind|subreddit|uri|cid|account|content)"\s*:')
 
 
 class XConnector:
     name: ClassVar[str] = "x"
-    suffixes: ClassVar[tuple[str, ...]] = (".jsonl", ".ndjson", ".json", ".js")
+    # Only the archive's suffix: a .json file that does not sniff as X is left to the generic connector.
+    suffixes: ClassVar[tuple[str, ...]] = (".js",)
 
     def read(self, path: Path) -> Iterator[RawRecord]:
         return read_file(path)
@@ -66,7 +69,7 @@ class XConnector:
     def sniff(self, head: str) -> bool:
         text = head.lstrip("\ufeff \t\r\n")
         if text.startswith("window.YTD."):
-            return True
+            return bool(_ARCHIVE_TWEETS.match(text))
         if not text.startswith(("{", "[")):
             return False
         try:

@@ -123,7 +123,7 @@ def tweet_context(tweet: object, users: dict[str, Any], places: dict[str, Any]) 
 def error_details(page: dict[str, Any]) -> str:
     """X's own words for each error in a response (`detail`, else `title`)."""
     errors = [e for e in page.get("errors") or [] if isinstance(e, dict)]
-    details = [str(e.get("detail") or e.get("title") or e) for e in errors]
+    details = [str(e.get("detail") or e.get("title") or e).rstrip(".") for e in errors]
     return "; ".join(details) or "no details given"
 
 

@@ -47,7 +47,9 @@ def upgrade() -> None:
         sa.Column("last_post_at", UTCDateTime(), nullable=False),
         sa.Column("post_count", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_conversations")),
-        sa.UniqueConstraint("channel", "root_external_id", name=op.f("uq_conversations_channel_root_external_id")),
+        sa.UniqueConstraint(
+            "channel", "root_external_id", name=op.f("uq_conversations_channel_root_external_id")
+        ),
     )
     op.create_index(op.f("ix_conversations_last_post_at"), "conversations", ["last_post_at"])
 

@@ -1,0 +1,1 @@
+"""The reviews channel: connector.py reads and parses; fixtures/ holds recorded files in the real format."""
