@@ -1,13 +1,87 @@
+"""Fixtures shared by the whole suite.
+
+Database tests run on a fresh SQLite file by default, and on PostgreSQL when GROUNDSWELL_TEST_PG holds
+a URL (the schema is dropped and migrated afresh for each test). Tests that read ../shared/data skip
+when it is absent, unless GROUNDSWELL_REQUIRE_SHARED=1 (as in CI), where they fail instead.
+"""
+
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
+from groundswell.cli.common import Store
+from groundswell.config import get_settings
+from groundswell.db.engine import make_engine, make_session_factory
+from groundswell.db.migrate import upgrade
 from tests.support.replay_server import ReplayServer, replay_server
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
 def replay() -> Iterator[ReplayServer]:
     with replay_server() as server:
         yield server
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """../shared/data beside the checkout (or GROUNDSWELL_SHARED_DATA_DIR)."""
+    configured = os.environ.get("GROUNDSWELL_SHARED_DATA_DIR")
+    path = Path(configured) if configured else REPO_ROOT.parent / "shared" / "data"
+    if not path.is_dir():
+        reason = f"shared data not found at {path}: put the shared/ folder beside the checkout"
+        if os.environ.get("GROUNDSWELL_REQUIRE_SHARED") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return path
+
+
+@pytest.fixture
+def airline_file(shared_data: Path) -> Path:
+    path = shared_data / "airline-tweets" / "airline-tweets-2015.jsonl"
+    if not path.is_file():
+        pytest.fail(f"{path} is missing from the shared data")
+    return path
+
+
+def _reset_postgres(url: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = os.environ.get("GROUNDSWELL_TEST_PG") or f"sqlite:///{tmp_path / 'groundswell.sqlite'}"
+    if url.startswith("postgres"):
+        _reset_postgres(url)
+    # Commands started by tests (in process or as subprocesses) see the same database.
+    monkeypatch.setenv("GROUNDSWELL_DATABASE_URL", url)
+    get_settings.cache_clear()
+    return url
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[Store]:
+    engine = make_engine(database_url)
+    upgrade(engine)
+    yield Store(settings=get_settings(), engine=engine, sessions=make_session_factory(engine))
+    engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """No test reads or writes the developer's own database or data directory."""
+    monkeypatch.setenv("GROUNDSWELL_DATABASE_URL", f"sqlite:///{tmp_path / 'default.sqlite'}")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()

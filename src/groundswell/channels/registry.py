@@ -24,7 +24,10 @@ def connectors() -> dict[str, Connector]:
     for entry in entry_points(group="groundswell.channels"):
         try:
             connector_class = entry.load()
-        except Exception as exc:  # a broken plugin must not take the built-in channels down with it
+        except Exception as exc:
+            if entry.value.startswith("groundswell."):
+                raise  # a broken built-in connector is a bug to see at once, not a missing format
+            # A broken third-party plugin must not take the built-in channels down with it.
             log.warning("channel connector %s (%s) failed to load: %s", entry.name, entry.value, exc)
             continue
         found[entry.name] = connector_class()

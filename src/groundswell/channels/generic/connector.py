@@ -59,11 +59,7 @@ class CsvConnector:
                     position=reader.line_num,
                     raw=_csv_line(row, delimiter),
                     context={"header": header},
-                    decoded=dict(zip(header, row, strict=False))
-                    if len(row) == len(header)
-                    else ParseError(
-                        f"row {reader.line_num} has {len(row)} cells but the header has {len(header)}"
-                    ),
+                    decoded=_row_fields(header, row, reader.line_num),
                 )
 
     def parse(self, record: RawRecord) -> list[PostIn]:
@@ -80,6 +76,13 @@ class CsvConnector:
             if columns >= _REQUIRED_COLUMNS and "channel" in columns:
                 return True
         return False
+
+
+def _row_fields(header: list[str], row: list[str], line: int) -> dict[str, str] | ParseError:
+    """The row as a dict; missing trailing cells are empty (as spreadsheets write them), extra ones an error."""
+    if len(row) > len(header):
+        return ParseError(f"row at line {line} has {len(row)} cells but the header has {len(header)}: quote commas")
+    return dict(zip(header, row + [""] * (len(header) - len(row)), strict=True))
 
 
 def _csv_line(row: list[str], delimiter: str) -> str:
