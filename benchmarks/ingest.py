@@ -22,9 +22,7 @@ from groundswell.db.engine import make_engine, make_session_factory
 from groundswell.db.migrate import upgrade
 from groundswell.ingest.runner import Ingestor
 
-DEFAULT_DATA = (
-    Path(__file__).resolve().parents[1].parent / "shared/data/airline-tweets/airline-tweets-2015.jsonl"
-)
+DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared/data/airline-tweets/airline-tweets-2015.jsonl"
 
 
 def write_repeated(source: Path, target: Path, posts: int) -> None:
@@ -73,9 +71,7 @@ def bench_plain_executemany(path: Path, workdir: Path, batch_size: int) -> float
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--posts", type=int, default=1_000_000)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--batch-size", type=int, default=2000)

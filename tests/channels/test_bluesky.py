@@ -11,6 +11,7 @@ import groundswell.channels.bluesky as bluesky_package
 from groundswell.channels.base import PostIn, RawRecord
 from groundswell.channels.bluesky.connector import BlueskyConnector
 from groundswell.channels.bluesky.poller import BlueskyPoller
+from groundswell.channels.registry import detect_connector
 from groundswell.errors import ChannelUnavailable, ConfigurationError, ParseError
 from tests.support.replay_server import ReplayServer, Request, Response
 
@@ -90,7 +91,7 @@ def test_records_keep_each_item_as_compact_json_with_item_positions() -> None:
 
 def test_author_feed_reply_context_and_repost() -> None:
     found = posts("author_feed.json")
-    assert [post.external_id for post in found][0] == SUPPORT_REPLY
+    assert found[0].external_id == SUPPORT_REPLY
     assert (found[0].reply_to_external_id, found[0].thread_external_id) == (SAME_HERE, ROOT)
     repost = found[2]
     assert repost.author is not None and repost.author.handle == "djkobalt.synth.example"
@@ -154,7 +155,7 @@ def test_malformed_file_still_parses_its_good_line() -> None:
 def test_reply_without_parent_uri_is_rejected() -> None:
     view = json.loads(fixture_text("search_posts.json"))["posts"][1]
     view["record"]["reply"] = {"root": {"uri": ROOT, "cid": "bafyrei"}, "parent": {"cid": "bafyrei"}}
-    with pytest.raises(ParseError, match="record.reply needs parent and root"):
+    with pytest.raises(ParseError, match=r"record\.reply needs parent and root"):
         connector.parse(RawRecord("x", 1, json.dumps(view)))
 
 
@@ -178,11 +179,7 @@ def test_sniff_rejects_generic_and_other_formats(head: str) -> None:
 
 
 def test_sniff_rejects_other_channels_fixtures() -> None:
-    others = [
-        path
-        for path in CHANNELS.glob("*/fixtures/*")
-        if path.is_file() and path.parent.parent.name != "bluesky"
-    ]
+    others = [path for path in CHANNELS.glob("*/fixtures/*") if path.is_file() and path.parent.parent.name != "bluesky"]
     assert others, "the Mastodon fixtures at least should be there"
     for path in others:
         head = path.read_bytes()[:16384].decode("utf-8", errors="replace")
@@ -207,7 +204,9 @@ def search_page(request: Request) -> Response:
     limit = int(request.query["limit"][0])
     page = matching[offset : offset + limit]
     more = offset + limit < len(matching)
-    return Response(body={"posts": page, "hitsTotal": len(matching), **({"cursor": str(offset + limit)} if more else {})})
+    return Response(
+        body={"posts": page, "hitsTotal": len(matching), **({"cursor": str(offset + limit)} if more else {})}
+    )
 
 
 def test_poller_signs_in_and_searches_latest(replay: ReplayServer) -> None:
@@ -226,7 +225,7 @@ def test_poller_signs_in_and_searches_latest(replay: ReplayServer) -> None:
     assert [json.loads(record.raw) for record in result.records] == list(reversed(sent))
     assert [record.position for record in result.records] == [1, 2, 3, 4, 5]
     assert result.records[0].source == f"{replay.url}{SEARCH}"
-    assert [connector.parse(record)[0].external_id for record in result.records][0] == ROOT
+    assert connector.parse(result.records[0])[0].external_id == ROOT
     assert result.cursor == "2024-05-02T13:48:03.350Z"  # the newest indexedAt seen
     assert poller.source_key == f"bluesky:{replay.url}#search/pulsepad"
 
@@ -270,7 +269,7 @@ def test_poller_reports_refused_credentials(replay: ReplayServer) -> None:
         Response(401, {"error": "AuthenticationRequired", "message": "Invalid identifier or password"}),
     )
     poller = BlueskyPoller("voltline.com", "wrong", query="pulsepad", base_url=replay.url)
-    with pytest.raises(ChannelUnavailable, match="refused the credentials.*app password"):
+    with pytest.raises(ChannelUnavailable, match=r"refused the credentials.*app password"):
         poller.poll(None)
     assert replay.requests_to(SEARCH) == []
 
@@ -280,7 +279,9 @@ def test_poller_reports_rate_limits(replay: ReplayServer) -> None:
     replay.route(
         "GET",
         SEARCH,
-        Response(429, {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"}, {"ratelimit-reset": "1714650000"}),
+        Response(
+            429, {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"}, {"ratelimit-reset": "1714650000"}
+        ),
     )
     poller = BlueskyPoller("voltline.com", "app-password", query="pulsepad", base_url=replay.url)
     with pytest.raises(ChannelUnavailable, match=r"rate limited by .*retry after 2024-05-02T11:40:00\+00:00"):
@@ -301,3 +302,14 @@ def test_poller_signs_in_again_after_the_session_is_refused(replay: ReplayServer
 def test_poller_needs_exactly_one_thing_to_follow(arguments: dict[str, Any]) -> None:
     with pytest.raises(ConfigurationError):
         BlueskyPoller("voltline.com", "app-password", **arguments)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.iterdir() if p.name != "create_session.json"))
+def test_auto_detection_picks_bluesky_for_its_fixtures(name: str) -> None:
+    assert detect_connector(FIXTURES / name).name == "bluesky"
+
+
+def test_poller_reports_an_unreachable_server() -> None:
+    poller = BlueskyPoller("voltline.com", "app-password", query="pulsepad", base_url="http://127.0.0.1:9")
+    with pytest.raises(ChannelUnavailable, match=r"cannot reach 127\.0\.0\.1:9"):
+        poller.poll(None)

@@ -92,8 +92,7 @@ def test_follow_up_in_latin1_with_wrapped_attribution_and_mbox_from_escape() -> 
     post = connector.parse(record)[0]
     # The 8-bit ISO-8859-1 body decodes; ">From now on" was only the mbox's escape, not a quote.
     assert post.text == (
-        "Tack! Här är videon: https://video.example.com/v/pad7\n"
-        "From now on I will test every pad before a gig."
+        "Tack! Här är videon: https://video.example.com/v/pad7\nFrom now on I will test every pad before a gig."
     )
     assert "H\ufffdr \ufffdr" in record.raw  # raw is the source as UTF-8 with replacements
     assert post.title == "Re: PulsePad 16 – pad 7 défectueux"  # Windows-1252 dash labelled ISO-8859-1
@@ -104,9 +103,7 @@ def test_follow_up_in_latin1_with_wrapped_attribution_and_mbox_from_escape() -> 
 def test_html_only_message_in_windows_1252() -> None:
     post = mbox_post(4)
     assert post.title == "PulsePad Mini – firmware 1.3"  # base64 encoded-word
-    assert post.text == (
-        "Hi,\n\nAfter the firmware 1.3 update my PulsePad Mini shows “Error 42” at boot.\n\nRavi"
-    )
+    assert post.text == ("Hi,\n\nAfter the firmware 1.3 update my PulsePad Mini shows “Error 42” at boot.\n\nRavi")
     assert post.created_at == datetime(2025, 3, 5, 12, 30, tzinfo=UTC)
     assert post.author is not None and post.author.handle == "ravi.k@mail.example.net"
     assert post.thread_external_id == post.external_id == "20250305073000.4411@mail.example.net"
@@ -169,9 +166,7 @@ def test_missing_date_is_refused(tmp_path: Path) -> None:
 
 
 def test_message_without_text_or_subject_is_refused(tmp_path: Path) -> None:
-    headers = (
-        "Message-ID: <x2@mail.example.com>\nFrom: a@mail.example.com\nDate: Mon, 3 Mar 2025 10:00:00 +0000\n"
-    )
+    headers = "Message-ID: <x2@mail.example.com>\nFrom: a@mail.example.com\nDate: Mon, 3 Mar 2025 10:00:00 +0000\n"
     with pytest.raises(ParseError, match=r"missing text: message x2@mail\.example\.com"):
         connector.parse(write_eml(tmp_path, headers, body="> only a quote\n"))
 

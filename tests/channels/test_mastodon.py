@@ -11,6 +11,7 @@ import groundswell.channels.mastodon as mastodon_package
 from groundswell.channels.base import PostIn, RawRecord
 from groundswell.channels.mastodon.connector import MastodonConnector, expand_page
 from groundswell.channels.mastodon.poller import MastodonPoller
+from groundswell.channels.registry import detect_connector
 from groundswell.errors import ChannelUnavailable, ConfigurationError, ParseError
 from tests.support.replay_server import ReplayServer, Request, Response
 
@@ -226,9 +227,7 @@ def test_sniff_rejects_generic_and_other_formats(head: str) -> None:
 
 def test_sniff_rejects_other_channels_fixtures() -> None:
     others = [
-        path
-        for path in CHANNELS.glob("*/fixtures/*")
-        if path.is_file() and path.parent.parent.name != "mastodon"
+        path for path in CHANNELS.glob("*/fixtures/*") if path.is_file() and path.parent.parent.name != "mastodon"
     ]
     assert others, "the Bluesky fixtures at least should be there"
     for path in others:
@@ -332,7 +331,7 @@ def test_poller_turns_refusals_into_channel_unavailable(replay: ReplayServer, st
 
 def test_poller_reports_an_unreachable_instance() -> None:
     poller = MastodonPoller("http://127.0.0.1:9", hashtag="pulsepad")
-    with pytest.raises(ChannelUnavailable, match="cannot reach http://127.0.0.1:9"):
+    with pytest.raises(ChannelUnavailable, match=r"cannot reach http://127\.0\.0\.1:9"):
         poller.poll(None)
 
 
@@ -343,3 +342,18 @@ def test_poller_reports_an_unreachable_instance() -> None:
 def test_poller_needs_exactly_one_thing_to_follow(arguments: dict[str, Any]) -> None:
     with pytest.raises(ConfigurationError):
         MastodonPoller("https://mastodon.example", **arguments)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.iterdir()))
+def test_auto_detection_picks_mastodon_for_its_fixtures(name: str) -> None:
+    assert detect_connector(FIXTURES / name).name == "mastodon"
+
+
+def test_poller_rate_limit_message_says_when_to_retry(replay: ReplayServer) -> None:
+    reset = {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "2099-01-01T00:00:00.000Z"}
+    replay.route("GET", TAG_PATH, Response(429, {"error": "Too many requests"}, reset))
+    poller = MastodonPoller(replay.url, access_token="voltline-token", hashtag="pulsepad")
+    with pytest.raises(
+        ChannelUnavailable, match=r"rate limited by http://127\.0\.0\.1:\d+; retry after 2099-01-01T00:0"
+    ):
+        poller.poll(None)

@@ -124,7 +124,7 @@ def test_atom_threading_extension_gives_parent_and_article() -> None:
 
 def test_rss1_rdf_feed() -> None:
     post = posts_by_id("news.rdf")["https://gearwire.example/2024/04/pulsepad-review"]
-    assert post.text == "Great pads, great price, a bank browser that needs work.\nScore: 8/10"
+    assert post.text == "Great pads, great price, a bank browser that needs work.\n\nScore: 8/10"
     assert post.author is not None and post.author.handle == "Morgan Ellis"
     assert post.language == "en"
     rumour = posts_by_id("news.rdf")["https://gearwire.example/2024/05/voltline-pulsepad-recall-rumour"]
@@ -164,7 +164,10 @@ def test_malformed_raw_entries(raw: str, message: str) -> None:
 
 
 def test_entry_with_only_a_title_uses_it_as_text() -> None:
-    raw = "<item><guid>g1</guid><title>PulsePad back in stock</title><pubDate>Mon, 22 Apr 2024 08:30:00 GMT</pubDate></item>"
+    raw = (
+        "<item><guid>g1</guid><title>PulsePad back in stock</title>"
+        "<pubDate>Mon, 22 Apr 2024 08:30:00 GMT</pubDate></item>"
+    )
     post = connector.parse(RawRecord(source="test", position=1, raw=raw))[0]
     assert (post.external_id, post.text) == ("g1", "PulsePad back in stock")
 

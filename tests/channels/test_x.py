@@ -271,9 +271,7 @@ def test_malformed_records_are_refused_with_the_reason() -> None:
         "The post was deleted, made private or withheld; there is nothing to import"
     )
     assert isinstance(result[6], str) and result[6].startswith("missing id_str (the tweet's id)")
-    assert isinstance(result[7], str) and result[7].startswith(
-        "deletion notice for tweet 1050131521992523788"
-    )
+    assert isinstance(result[7], str) and result[7].startswith("deletion notice for tweet 1050131521992523788")
     assert isinstance(result[8], str) and result[8].startswith("not a tweet:") and "limit" in result[8]
 
 
@@ -368,9 +366,7 @@ def test_sniff_rejects_other_formats(text: str) -> None:
 
 def other_channel_fixtures() -> list[Path]:
     return sorted(
-        p
-        for p in CHANNELS.glob("*/fixtures/**/*")
-        if p.is_file() and "x" not in p.relative_to(CHANNELS).parts[:1]
+        p for p in CHANNELS.glob("*/fixtures/**/*") if p.is_file() and "x" not in p.relative_to(CHANNELS).parts[:1]
     )
 
 
@@ -434,9 +430,7 @@ def test_poller_sends_the_cursor_as_since_id(replay: ReplayServer) -> None:
 
 
 def test_poller_with_nothing_new_keeps_the_cursor(replay: ReplayServer) -> None:
-    replay.route(
-        "GET", "/2/tweets/search/recent", Response(body=(FIXTURES / "search_empty.json").read_text())
-    )
+    replay.route("GET", "/2/tweets/search/recent", Response(body=(FIXTURES / "search_empty.json").read_text()))
     result = XSearchPoller("pulsepad", "t", base_url=replay.url).poll(DEV_AGAIN)
     assert result.records == []
     assert result.cursor == DEV_AGAIN
@@ -458,9 +452,7 @@ def test_poller_turns_refused_credentials_into_channel_unavailable(replay: Repla
 
 def test_poller_turns_rate_limits_into_channel_unavailable(replay: ReplayServer) -> None:
     body = (FIXTURES / "error_429.json").read_text()
-    replay.route(
-        "GET", "/2/tweets/search/recent", Response(429, body, headers={"x-rate-limit-reset": "1715770000"})
-    )
+    replay.route("GET", "/2/tweets/search/recent", Response(429, body, headers={"x-rate-limit-reset": "1715770000"}))
     with pytest.raises(ChannelUnavailable, match=r"rate limited by 127\.0\.0\.1; retry after 1715770000"):
         XSearchPoller("pulsepad", "t", base_url=replay.url).poll(None)
 
@@ -473,9 +465,7 @@ def test_poller_reports_a_bad_query(replay: ReplayServer) -> None:
 
 
 def test_poller_reports_errors_without_data(replay: ReplayServer) -> None:
-    errors = {
-        "errors": [{"title": "Invalid Request", "detail": "The `since_id` query parameter is invalid."}]
-    }
+    errors = {"errors": [{"title": "Invalid Request", "detail": "The `since_id` query parameter is invalid."}]}
     replay.route("GET", "/2/tweets/search/recent", Response(body=errors))
     with pytest.raises(ChannelUnavailable, match="since_id` query parameter is invalid; check the query"):
         XSearchPoller("pulsepad", "t", base_url=replay.url).poll("nonsense")

@@ -64,10 +64,24 @@ def test_duplicates_inside_one_file_count_once(store: Store, tmp_path: Path) -> 
 
 def test_post_fields_and_raw_payload_are_kept(store: Store, tmp_path: Path) -> None:
     row = record(
-        7, author={"id": "42", "handle": "ana", "name": "Ana P", "location": "Chicago, IL", "followers": 1200,
-                   "verified": True},
-        brand="Voltline", url="https://x.com/ana/status/post-7", lang="en", like_count=3, retweet_count=2,
-        reply_count=1, coordinates="[41.88, -87.63]", location="Chicago Loop", label_sentiment="negative",
+        7,
+        author={
+            "id": "42",
+            "handle": "ana",
+            "name": "Ana P",
+            "location": "Chicago, IL",
+            "followers": 1200,
+            "verified": True,
+        },
+        brand="Voltline",
+        url="https://x.com/ana/status/post-7",
+        lang="en",
+        like_count=3,
+        retweet_count=2,
+        reply_count=1,
+        coordinates="[41.88, -87.63]",
+        location="Chicago Loop",
+        label_sentiment="negative",
         created_at="2026-03-01T10:00:00-06:00",
     )
     path = write_jsonl(tmp_path / "one.jsonl", [row])
@@ -83,7 +97,11 @@ def test_post_fields_and_raw_payload_are_kept(store: Store, tmp_path: Path) -> N
         assert post.attributes == {"label_sentiment": "negative"}
         assert json.loads(post.raw) == row
         assert (author.handle, author.display_name, author.location, author.followers, author.verified) == (
-            "ana", "Ana P", "Chicago, IL", 1200, True,
+            "ana",
+            "Ana P",
+            "Chicago, IL",
+            1200,
+            True,
         )
 
 

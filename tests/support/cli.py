@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from groundswell.cli.main import app
 
 
 def invoke(*args: str) -> Result:
-    result = CliRunner().invoke(app, list(args), catch_exceptions=False)
-    return result
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
 
 
 def invoke_json(*args: str) -> Any:

@@ -11,9 +11,10 @@ from pathlib import Path
 from groundswell.channels.base import Connector
 from groundswell.errors import UnknownFormat
 
-# Sniffing order: specific API formats before the generic JSON-lines and CSV formats, which
-# accept almost anything with an id and a text.
-_SNIFF_ORDER = ("x", "mastodon", "bluesky", "reddit", "reviews", "rss", "email", "jsonl", "csv")
+# Sniffing order: the generic formats first, because they only claim records that carry the generic
+# core fields (id, channel, text, created_at), which no platform's API payload has at its top level;
+# then the platform formats, which look for their own markers anywhere in the head of the file.
+_SNIFF_ORDER = ("jsonl", "csv", "x", "mastodon", "bluesky", "reddit", "reviews", "rss", "email")
 _HEAD_BYTES = 16_384
 log = logging.getLogger(__name__)
 
@@ -64,9 +65,7 @@ def detect_connector(path: Path) -> Connector:
     for connector in ordered:
         if suffix and suffix in connector.suffixes:
             return connector
-    raise UnknownFormat(
-        f"cannot tell the format of {path}: pass --format with one of {', '.join(format_names())}"
-    )
+    raise UnknownFormat(f"cannot tell the format of {path}: pass --format with one of {', '.join(format_names())}")
 
 
 def _read_head(path: Path) -> str:

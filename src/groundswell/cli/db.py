@@ -5,9 +5,7 @@ import typer
 from groundswell.cli.common import DbOption, open_store, stdout
 from groundswell.db import migrate
 
-app = typer.Typer(
-    help="Database schema: apply migrations and show the current revision.", no_args_is_help=True
-)
+app = typer.Typer(help="Database schema: apply migrations and show the current revision.", no_args_is_help=True)
 
 
 @app.command("upgrade")
@@ -17,15 +15,11 @@ def upgrade(db: DbOption = None) -> None:
     before = migrate.current_revision(store.engine)
     migrate.upgrade(store.engine)
     after = migrate.current_revision(store.engine)
-    stdout.print(
-        f"database at revision {after}" + (f" (was {before})" if before != after else " (up to date)")
-    )
+    stdout.print(f"database at revision {after}" + (f" (was {before})" if before != after else " (up to date)"))
 
 
 @app.command("current")
 def current(db: DbOption = None) -> None:
     """Show the database's schema revision and the newest one this version knows."""
     store = open_store(db, migrate=False)
-    stdout.print(
-        f"current: {migrate.current_revision(store.engine) or 'none'}; head: {migrate.head_revision()}"
-    )
+    stdout.print(f"current: {migrate.current_revision(store.engine) or 'none'}; head: {migrate.head_revision()}")

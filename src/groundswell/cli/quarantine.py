@@ -13,9 +13,7 @@ app = typer.Typer(help="Records the ingest could not read, each with its reason.
 
 @app.command("list")
 def list_(
-    source: Annotated[
-        str | None, typer.Option(help="Only records from this source (file path or URL).")
-    ] = None,
+    source: Annotated[str | None, typer.Option(help="Only records from this source (file path or URL).")] = None,
     limit: Annotated[int, typer.Option(min=1, max=100_000)] = 100,
     as_json: JsonOption = False,
     db: DbOption = None,
@@ -27,9 +25,7 @@ def list_(
     if as_json:
         print_json({"quarantined": [e.model_dump(mode="json") for e in entries]})
         return
-    table = Table(
-        "source", "position", "format", "reason", "raw", title=f"{len(entries)} quarantined record(s)"
-    )
+    table = Table("source", "position", "format", "reason", "raw", title=f"{len(entries)} quarantined record(s)")
     for e in entries:
         table.add_row(
             e.source,

@@ -21,6 +21,4 @@ def stats(as_json: JsonOption = False, db: DbOption = None) -> None:
         table.add_row(f"  posts on {channel}", f"{count:,}")
     stdout.print(table)
     if result.first_post_at:
-        stdout.print(
-            f"posts from {result.first_post_at:%Y-%m-%d %H:%M} to {result.last_post_at:%Y-%m-%d %H:%M} UTC"
-        )
+        stdout.print(f"posts from {result.first_post_at:%Y-%m-%d %H:%M} to {result.last_post_at:%Y-%m-%d %H:%M} UTC")

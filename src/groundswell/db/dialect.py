@@ -102,9 +102,7 @@ def to_fts5_query(query: str) -> str:
     return expression
 
 
-def search_post_ids(
-    connection: Connection, query: str, *, limit: int, offset: int = 0
-) -> list[tuple[int, float]]:
+def search_post_ids(connection: Connection, query: str, *, limit: int, offset: int = 0) -> list[tuple[int, float]]:
     """Ids of matching posts with a relevance score (higher is better), best first."""
     if connection.dialect.name == "sqlite":
         sql = text(
@@ -152,13 +150,8 @@ def bulk_insert_ignoring_conflicts(connection: Connection, table: Table, rows: l
         return
     names = list(rows[0])
     converters = [_sqlite_converter(table.c[name]) for name in names]
-    sql = (
-        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
-        "ON CONFLICT DO NOTHING"
-    )
-    values = [
-        tuple(convert(row[name]) for convert, name in zip(converters, names, strict=True)) for row in rows
-    ]
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) ON CONFLICT DO NOTHING"
+    values = [tuple(convert(row[name]) for convert, name in zip(converters, names, strict=True)) for row in rows]
     connection.exec_driver_sql(sql, values)
 
 
@@ -173,8 +166,6 @@ def index_posts_after(connection: Connection, post_id: int) -> None:
     writer's rows can fall in the range (see db.engine.write_transaction)."""
     if connection.dialect.name == "sqlite":
         connection.execute(
-            text(
-                "INSERT INTO posts_fts(rowid, title, text) SELECT id, title, text FROM posts WHERE id > :after"
-            ),
+            text("INSERT INTO posts_fts(rowid, title, text) SELECT id, title, text FROM posts WHERE id > :after"),
             {"after": post_id},
         )

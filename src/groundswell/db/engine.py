@@ -44,9 +44,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
                 "PostgreSQL needs the psycopg driver: pip install 'groundswell[postgres]'"
             ) from None
         return create_engine(url, pool_pre_ping=True, **kwargs)
-    raise ConfigurationError(
-        f"unsupported database {parsed.get_backend_name()!r}: use sqlite:/// or postgresql://"
-    )
+    raise ConfigurationError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite:/// or postgresql://")
 
 
 def _sqlite_engine(url: str, database: str | None, **kwargs: Any) -> Engine:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import random
 from dataclasses import dataclass
@@ -71,25 +72,40 @@ CITIES = tuple(store.city for store in STORES) * 3 + (
     City("Salt Lake City", "UT", 40.7608, -111.8910, -7),
     City("Raleigh", "NC", 35.7796, -78.6382, -5),
 )
-_NICKNAMES = {"Chicago": "Chi-town", "New York": "NYC", "San Francisco": "SF Bay Area", "Austin": "ATX",
-              "Philadelphia": "Philly", "Los Angeles": "LA", "Boston": "Boston area"}
+_NICKNAMES = {
+    "Chicago": "Chi-town",
+    "New York": "NYC",
+    "San Francisco": "SF Bay Area",
+    "Austin": "ATX",
+    "Philadelphia": "Philly",
+    "Los Angeles": "LA",
+    "Boston": "Boston area",
+}
 
-_FIRST = (
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+_FIRST = _words(
     "Maya Liam Priya Noah Aisha Mateo Chloe Ethan Sofia Jamal Hana Lucas Zoe Omar Grace Diego Nina Caleb "
     "Amara Felix Leah Ravi Isla Marcus Yuki Andre Tessa Kofi Lena Hugo Mei Jonah Elena Theo Fatima Owen "
     "Rosa Samir Ivy Declan Naomi Tariq Bea Malik Clara Arjun Wren Dante Ingrid Kai"
-).split()
-_LAST = (
+)
+_LAST = _words(
     "Okafor Chen Patel Nguyen Garcia Kowalski Rossi Johnson Haddad Kim Silva Novak Brennan Tanaka Mensah "
     "Fischer Lopez Ahmed Murphy Larsen Dubois Park Costa Ibrahim Walsh Moreau Singh Reyes Becker Osei "
     "Hughes Alvarez Sato Byrne Romero Varga Ito Mbeki Ward Nakamura"
-).split()
+)
 _INSTANCES = ("mastodon.social", "hachyderm.io", "fosstodon.org", "mas.to", "musician.social")
 _MAIL_DOMAINS = ("example.com", "example.org", "example.net", "mail.example.com")
 _INFLUENCERS = (
-    ("beatsbynova", "Nova Reyes", "Los Angeles, CA"), ("gadgetgrace", "Grace Tanaka", "San Francisco, CA"),
-    ("lofi_marcus", "Marcus Hughes", "Atlanta, GA"), ("thetechdad", "Owen Byrne", "Chicago, IL"),
-    ("synthsofia", "Sofia Costa", "Brooklyn, NY"), ("dealhunter_dee", "Dee Alvarez", "Austin, TX"),
+    ("beatsbynova", "Nova Reyes", "Los Angeles, CA"),
+    ("gadgetgrace", "Grace Tanaka", "San Francisco, CA"),
+    ("lofi_marcus", "Marcus Hughes", "Atlanta, GA"),
+    ("thetechdad", "Owen Byrne", "Chicago, IL"),
+    ("synthsofia", "Sofia Costa", "Brooklyn, NY"),
+    ("dealhunter_dee", "Dee Alvarez", "Austin, TX"),
 )
 _PRESS = (("gizmodesk", "GizmoDesk"), ("plugged_in_news", "Plugged In"), ("consumerwatchdog", "Consumer Watchdog"))
 
@@ -122,8 +138,12 @@ class Author:
 
     def handle(self, channel: str) -> str:
         if self.kind == "brand":
-            return {"mastodon": "voltline@mastodon.social", "bluesky": "voltline.bsky.social",
-                    "reddit": "Voltline_Official", "email": "care@voltline.example"}.get(channel, "voltline")
+            return {
+                "mastodon": "voltline@mastodon.social",
+                "bluesky": "voltline.bsky.social",
+                "reddit": "Voltline_Official",
+                "email": "care@voltline.example",
+            }.get(channel, "voltline")
         if channel == "mastodon":
             return f"{self.key}@{self.instance}"
         if channel == "bluesky":
@@ -137,11 +157,28 @@ class Author:
 
     def identity(self, channel: str) -> dict[str, Any]:
         """The generic record's `author` object for this channel."""
-        ids = {"x": str(self.uid), "mastodon": str(109_000_000_000_000_000 + self.uid % 10**15),
-               "bluesky": "did:plc:" + base32(self.uid * 0x9E3779B97F4A7C15 % 32**24, 24), "reddit": "t2_" + base36(self.uid % 36**8),
-               "reviews": "A" + base36(self.uid).upper(), "email": self.handle("email")}
-        return {"id": ids.get(channel, self.key), "handle": self.handle(channel), "name": self.name,
-                "location": self.location, "followers": self.followers, "verified": self.verified}
+        ids = {
+            "x": str(self.uid),
+            "mastodon": str(109_000_000_000_000_000 + self.uid % 10**15),
+            "bluesky": _did(self.uid),
+            "reddit": "t2_" + base36(self.uid % 36**8),
+            "reviews": "A" + base36(self.uid).upper(),
+            "email": self.handle("email"),
+        }
+        return {
+            "id": ids.get(channel, self.key),
+            "handle": self.handle(channel),
+            "name": self.name,
+            "location": self.location,
+            "followers": self.followers,
+            "verified": self.verified,
+        }
+
+
+def _did(uid: int) -> str:
+    """A did:plc identifier: 24 base32 characters derived from a hash, as the real ones are."""
+    digest = hashlib.blake2b(str(uid).encode(), digest_size=15).digest()
+    return "did:plc:" + base32(int.from_bytes(digest, "big"), 24)
 
 
 def base36(number: int) -> str:
@@ -165,8 +202,16 @@ def base32(number: int, width: int) -> str:
 
 
 BRAND_ACCOUNT = Author(
-    key="voltline", name="Voltline", home=HQ, location="Chicago, IL", followers=48_210, verified=True,
-    kind="brand", uid=1_402_338_190, channels=CHANNELS, activity=0.0,
+    key="voltline",
+    name="Voltline",
+    home=HQ,
+    location="Chicago, IL",
+    followers=48_210,
+    verified=True,
+    kind="brand",
+    uid=1_402_338_190,
+    channels=CHANNELS,
+    activity=0.0,
 )
 
 
@@ -193,8 +238,15 @@ def _preferred_channels(rng: random.Random) -> tuple[str, ...]:
 
 
 def _unique_key(rng: random.Random, first: str, last: str, taken: set[str]) -> str:
-    patterns = (f"{first}{last}", f"{first}_{last[0]}", f"{first}{rng.randint(2, 99)}", f"{last}{first[0]}",
-                f"the_real_{first}", f"{first}makesnoise", f"{first}.{last}")
+    patterns = (
+        f"{first}{last}",
+        f"{first}_{last[0]}",
+        f"{first}{rng.randint(2, 99)}",
+        f"{last}{first[0]}",
+        f"the_real_{first}",
+        f"{first}makesnoise",
+        f"{first}.{last}",
+    )
     key = rng.choice(patterns).lower().replace(".", "_")[:15]
     while key in taken:
         key = f"{key[:12]}{rng.randint(10, 999)}"
@@ -206,13 +258,23 @@ def _customer(rng: random.Random, taken: set[str]) -> Author:
     first, last = rng.choice(_FIRST), rng.choice(_LAST)
     home = rng.choice(CITIES)
     return Author(
-        key=_unique_key(rng, first, last, taken), name=f"{first} {last}", home=home,
-        location=_location_text(rng, home), followers=min(int(math.exp(rng.gauss(5.1, 1.3))), 40_000),
-        verified=rng.random() < 0.02, kind="customer", uid=rng.randrange(10**9, 10**18),
-        channels=_preferred_channels(rng), activity=math.exp(rng.gauss(0.0, 0.7)),
-        lowercase=rng.random() < 0.22, emoji=rng.choice((0.0, 0.0, 0.2, 0.5, 0.8)),
-        typos=rng.choice((0.0, 0.0, 0.1, 0.3)), exclaims=rng.random() < 0.25, spanish=rng.random() < 0.04,
-        instance=rng.choice(_INSTANCES), mail_domain=rng.choice(_MAIL_DOMAINS),
+        key=_unique_key(rng, first, last, taken),
+        name=f"{first} {last}",
+        home=home,
+        location=_location_text(rng, home),
+        followers=min(int(math.exp(rng.gauss(5.1, 1.3))), 40_000),
+        verified=rng.random() < 0.02,
+        kind="customer",
+        uid=rng.randrange(10**9, 10**18),
+        channels=_preferred_channels(rng),
+        activity=math.exp(rng.gauss(0.0, 0.7)),
+        lowercase=rng.random() < 0.22,
+        emoji=rng.choice((0.0, 0.0, 0.2, 0.5, 0.8)),
+        typos=rng.choice((0.0, 0.0, 0.1, 0.3)),
+        exclaims=rng.random() < 0.25,
+        spanish=rng.random() < 0.04,
+        instance=rng.choice(_INSTANCES),
+        mail_domain=rng.choice(_MAIL_DOMAINS),
     )
 
 
@@ -222,18 +284,37 @@ def _public_figures(rng: random.Random) -> list[Author]:
     for key, name, location in _INFLUENCERS:
         city_name = location.split(",")[0].replace("Brooklyn", "New York")
         home = next((c for c in CITIES if c.name == city_name), HQ)
-        figures.append(Author(
-            key=key, name=name, home=home, location=location, followers=rng.randint(52_000, 900_000),
-            verified=rng.random() < 0.8, kind="influencer", uid=rng.randrange(10**9, 10**18),
-            channels=rng.choice((("x",), ("x", "bluesky"), ("bluesky", "mastodon"), ("x", "reddit"))),
-            activity=1.0, emoji=0.5, instance=rng.choice(_INSTANCES),
-        ))
+        figures.append(
+            Author(
+                key=key,
+                name=name,
+                home=home,
+                location=location,
+                followers=rng.randint(52_000, 900_000),
+                verified=rng.random() < 0.8,
+                kind="influencer",
+                uid=rng.randrange(10**9, 10**18),
+                channels=rng.choice((("x",), ("x", "bluesky"), ("bluesky", "mastodon"), ("x", "reddit"))),
+                activity=1.0,
+                emoji=0.5,
+                instance=rng.choice(_INSTANCES),
+            )
+        )
     for key, name in _PRESS:
-        figures.append(Author(
-            key=key, name=name, home=_NEW_YORK, location="New York, NY", followers=rng.randint(150_000, 2_400_000),
-            verified=True, kind="press", uid=rng.randrange(10**9, 10**18), channels=("x", "bluesky", "rss"),
-            activity=0.5,
-        ))
+        figures.append(
+            Author(
+                key=key,
+                name=name,
+                home=_NEW_YORK,
+                location="New York, NY",
+                followers=rng.randint(150_000, 2_400_000),
+                verified=True,
+                kind="press",
+                uid=rng.randrange(10**9, 10**18),
+                channels=("x", "bluesky"),
+                activity=0.5,
+            )
+        )
     return figures
 
 
@@ -256,8 +337,9 @@ def post_id(channel: str, ordinal: int, seed: int, *, comment: bool, author: Aut
         micros = 1_740_000_000_000_000 + space * 10**10 + ordinal * 1_000_003
         return f"at://{did}/app.bsky.feed.post/{base32(micros << 10 | ordinal % 1024, 13)}"
     if channel == "reddit":
-        return ("t1_" if comment else "t3_") + base36((60_000_000_000 if comment else 1_500_000_000)
-                                                     + space * 1_000_000 + ordinal)
+        return ("t1_" if comment else "t3_") + base36(
+            (60_000_000_000 if comment else 1_500_000_000) + space * 1_000_000 + ordinal
+        )
     if channel == "reviews":
         return "R" + base36(10**12 + space * 10**8 + ordinal * 7919).upper()
     if channel == "email":

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- one template per line reads better than templates wrapped at an arbitrary width.
 """Phrase banks for the demo story, and the tiny template language that expands them.
 
 A template is text with `{slot}` (a value chosen for the post, or a phrase from SLOTS), `{a|b|c}` (one
@@ -8,6 +9,7 @@ writing habits this keeps thousands of posts from reading like copies of each ot
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -54,7 +56,9 @@ def _matching(text: str, start: int) -> int:
 
 def _split_top(text: str) -> list[str]:
     """Split alternatives on '|' that are not inside a nested group."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in text:
         if char in "{[":
             depth += 1
@@ -67,6 +71,32 @@ def _split_top(text: str) -> list[str]:
             current.append(char)
     parts.append("".join(current))
     return parts
+
+
+def tidy(text: str) -> str:
+    """Spacing and punctuation fixed after optional parts and empty alternatives dropped out."""
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+([.,!?;:)])", r"\1", text)
+    text = re.sub(r"([!?])\.", r"\1", re.sub(r"(?<!\.)\.\.(?!\.)", ".", text))
+    text = text.lstrip(",:;. ").rstrip(",")
+    return text[:1].upper() + text[1:]
+
+
+def typo(rng: random.Random, text: str) -> str:
+    """Swap, drop or double a letter in one ordinary word (never in names, mentions or hashtags)."""
+    words = list(re.finditer(r"(?<![@#\w.])[a-z]{5,}\b", text))
+    if not words:
+        return text
+    match = rng.choice(words)
+    word, i = match.group(), rng.randrange(1, len(match.group()) - 1)
+    kind = rng.random()
+    if kind < 0.4:
+        word = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    elif kind < 0.7:
+        word = word[:i] + word[i + 1 :]
+    else:
+        word = word[:i] + word[i] + word[i:]
+    return text[: match.start()] + word + text[match.end() :]
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,10 +167,18 @@ FLAWS = {
 }
 
 COMPETITOR_PRODUCTS = {
-    "Kestrel": {"PulsePad": "Kestrel Beatbox", "Volt Buds": "Kestrel Pods", "Voltline Mini": "Kestrel Pebble",
-                "ChargeDock": "Kestrel Trio charger"},
-    "Circuit Harbor": {"PulsePad": "the Circuit Harbor house-brand sampler", "Volt Buds": "Harbor Buds",
-                       "Voltline Mini": "Harbor Boom", "ChargeDock": "Harbor 3-in-1 pad"},
+    "Kestrel": {
+        "PulsePad": "Kestrel Beatbox",
+        "Volt Buds": "Kestrel Pods",
+        "Voltline Mini": "Kestrel Pebble",
+        "ChargeDock": "Kestrel Trio charger",
+    },
+    "Circuit Harbor": {
+        "PulsePad": "the Circuit Harbor house-brand sampler",
+        "Volt Buds": "Harbor Buds",
+        "Voltline Mini": "Harbor Boom",
+        "ChargeDock": "Harbor 3-in-1 pad",
+    },
 }
 
 EMOJI = {
@@ -158,13 +196,15 @@ HASHTAGS = {
     "": ("#Voltline", "#customerservice", "#fail", "#shopping"),
 }
 
+# The Voltline blog's posts that customers comment on: (title, slug, the product it is about).
 BLOG_POSTS = (
-    ("PulsePad firmware 2.3: what's new", "pulsepad-firmware-2-3"),
-    ("Five ways to use your Voltline Mini outdoors", "voltline-mini-outdoors"),
-    ("Meet the team at Voltline Chicago Loop", "meet-chicago-loop"),
-    ("ChargeDock: one dock for everything", "chargedock-one-dock"),
-    ("Beat-making 101 with the PulsePad", "beat-making-101"),
-    ("Finding the right fit for your Volt Buds", "volt-buds-fit-guide"),
+    ("PulsePad firmware 2.3: what's new", "pulsepad-firmware-2-3", "PulsePad"),
+    ("Beat-making 101 with the PulsePad", "beat-making-101", "PulsePad"),
+    ("Five ways to use your Voltline Mini outdoors", "voltline-mini-outdoors", "Voltline Mini"),
+    ("ChargeDock: one dock for everything", "chargedock-one-dock", "ChargeDock"),
+    ("Finding the right fit for your Volt Buds", "volt-buds-fit-guide", "Volt Buds"),
+    ("Meet the team at Voltline Chicago Loop", "meet-chicago-loop", None),
+    ("Our spring sale starts now", "spring-sale", None),
 )
 
 SUBREDDITS = {
@@ -177,22 +217,33 @@ SUBREDDITS = {
     "": ("Voltline", "BuyItForLife", "mildlyinfuriating"),
 }
 
-# What the brand's care team answers, by the scenario of the post answered.
+# What the brand's care team answers, by the topic or else the scenario of the post answered.
 BRAND_REPLIES = {
-    "question": lines("""
+    "store_hours": lines("""
         Hi {name}! {store} is open 10am–9pm Monday to Saturday and 11am–6pm on Sundays. ^{agent}
+        {Hi|Hey} {name}, {store} closes at 9pm on weekdays and 6pm on Sundays. See you there! ^{agent}
+    """),
+    "compatibility": lines("""
         Hi {name}, the {product} works with most phones, tablets and laptops over USB-C or Bluetooth. Anything specific you want to check? ^{agent}
-        {Hi|Hey} {name}, sorry for the wait! Could you DM us order {order}'s email address? We'll check with the carrier. ^{agent}
-        Good question, {name}! DM us and we'll {sort it out|look into it} right away. ^{agent}
+    """),
+    "order_status": lines("""
+        {Hi|Hey} {name}, sorry for the wait! Could you {send_us} the email address you used for order {order}? We'll check with the carrier. ^{agent}
+    """),
+    "found": lines("""
+        So glad you got it back, {name}! We'll tell the {store_short} team you said thanks. 💙
+    """),
+    "question": lines("""
+        Good question, {name}! {reach_us} and we'll {sort it out|look into it} right away. ^{agent}
+        Hi {name}, {reach_us} with the details and we'll get you an answer today. ^{agent}
     """),
     "complaint": lines("""
-        Hi {name}, we're really sorry about this. {Please DM us your order number|Could you send us a DM with your order details} and we'll make it right. ^{agent}
-        {name}, that's not the experience we want you to have. We've sent you a DM to get this fixed. ^{agent}
-        So sorry, {name}! Our team can {replace|refund} it – DM us and we'll take it from there. ^{agent}
+        Hi {name}, we're really sorry about this. {Please {send_us} your order number|Could you {send_us} your order details} and we'll make it right. ^{agent}
+        {name}, that's not the experience we want you to have. We've sent you {a_dm} to get this fixed. ^{agent}
+        So sorry, {name}! Our team can {replace|refund} it – {reach_us} and we'll take it from there. ^{agent}
     """),
     "lost_item": lines("""
-        Hi {name}, sorry to hear that! We've asked the {store_short} team to check their lost and found. DM us a description and a phone number. ^{agent}
-        {name}, we've passed this to {store} – they keep found items for 30 days. We'll DM you as soon as we hear back. ^{agent}
+        Hi {name}, sorry to hear that! We've asked the {store_short} team to check their lost and found. {send_us} a description and a phone number. ^{agent}
+        {name}, we've passed this to {store} – they keep found items for 30 days. We'll {message} you as soon as we hear back. ^{agent}
     """),
     "praise": lines("""
         Thanks so much, {name}! {We'll pass it on to the team|You made our day|Happy beat-making}! 💙
@@ -203,7 +254,7 @@ BRAND_REPLIES = {
         {name}, you're not the first to ask for this – it's on our list. No dates yet, but we're listening. ^{agent}
     """),
     "crisis": lines("""
-        Hi {name}, we're so sorry. Please unplug your ChargeDock and DM us – we'll arrange a replacement or refund right away. ^{agent}
+        Hi {name}, we're so sorry. Please unplug your ChargeDock and {reach_us} – we'll arrange a replacement or refund right away. ^{agent}
         {name}, thank you for reporting this. Please stop using the ChargeDock and check voltline.example/chargedock for next steps. ^{agent}
     """),
     "unexpected_use": lines("""
@@ -217,15 +268,15 @@ BRAND_REPLIES["competitor"] = BRAND_REPLIES["praise"]
 # What the customer says back to the care team.
 FOLLOW_UPS = {
     "positive": lines("""
-        {Thanks|Thank you}, just sent a DM!
-        {Done|Sent}, DMed you. {Thanks for the quick reply|Appreciate it}.
+        {Thanks|Thank you}, just sent {a_dm}!
+        {Done|Sent}, {messaged} you the details. {Thanks for the quick reply|Appreciate it}.
         That was fast, thank you!
         Wow, thanks {for getting back to me|so much}!
     """),
     "negative": lines("""
-        Still waiting on a response to my DM {days} days later...
-        I already DMed you {twice|yesterday|three times}. Nothing.
-        A DM won't fix this. {I want a refund|Just call me back}.
+        Still waiting on a response to my {message} {days} days later...
+        I already {messaged} you {twice|yesterday|three times}. Nothing.
+        Another {message} won't fix this. {I want a refund|Just call me back}.
         {Sure|Ok}, but this keeps happening and nobody {follows up|calls back}.
     """),
 }
@@ -275,10 +326,10 @@ COMMUNITY_REPLIES = {
         Same. Unplugged mine {right away|and put it outside}
         {This is scary|Wow}. Glad you're ok
         Reported mine too, {no answer yet|they just sent a form}
-        Mine's fine, but I'm unplugging it anyway
+        Unplugging mine too. {Not risking it|Better safe than sorry}
     """),
     "competitor": lines("""
-        The {competitor_product} is {overrated|solid honestly|way louder}
+        The {competitor_product} is {overrated|solid honestly|cheaper for a reason}
         I went the other way and {regret it|don't regret it}
         Depends what you need, {both are fine|the Voltline app is nicer}
     """),

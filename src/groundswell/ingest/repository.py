@@ -112,9 +112,7 @@ def merge_conversation(session: Session, *, source_id: int, target_id: int) -> N
     ).one()
     session.execute(update(Post).where(Post.conversation_id == source_id).values(conversation_id=target_id))
     if moved[0]:
-        update_conversation_stats(
-            session, [{"cid": target_id, "added": moved[0], "first": moved[1], "last": moved[2]}]
-        )
+        update_conversation_stats(session, [{"cid": target_id, "added": moved[0], "first": moved[1], "last": moved[2]}])
     session.execute(delete(Conversation).where(Conversation.id == source_id))
 
 
@@ -166,9 +164,7 @@ def load_cursor(session: Session, source_key: str) -> str | None:
 
 def save_cursor(session: Session, source_key: str, cursor: str, now: datetime) -> None:
     updated = session.execute(
-        update(ChannelCursor)
-        .where(ChannelCursor.source_key == source_key)
-        .values(cursor=cursor, updated_at=now)
+        update(ChannelCursor).where(ChannelCursor.source_key == source_key).values(cursor=cursor, updated_at=now)
     )
     if not updated.rowcount:  # type: ignore[attr-defined]
         session.add(ChannelCursor(source_key=source_key, cursor=cursor, updated_at=now))

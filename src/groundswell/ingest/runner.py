@@ -35,9 +35,7 @@ def parse_records(connector: Connector, records: Iterable[RawRecord]) -> Iterato
             yield Rejected(record, exc.message, connector.name)
             continue
         except Exception as exc:  # a connector bug must not lose the record or stop the ingest
-            yield Rejected(
-                record, f"internal error while parsing ({type(exc).__name__}: {exc})", connector.name
-            )
+            yield Rejected(record, f"internal error while parsing ({type(exc).__name__}: {exc})", connector.name)
             continue
         if not posts:
             yield Rejected(record, "the record holds no post", connector.name)
@@ -68,9 +66,7 @@ class Ingestor:
         result = poller.poll(cursor)
         connector = get_connector(poller.connector_name)
         new_cursor = result.cursor or cursor
-        counts = self._store_stream(
-            connector, result.records, cursor_key=poller.source_key, cursor=new_cursor
-        )
+        counts = self._store_stream(connector, result.records, cursor_key=poller.source_key, cursor=new_cursor)
         return counts, new_cursor
 
     def _guarded_read(self, connector: Connector, path: Path) -> Iterator[RawRecord]:
@@ -135,9 +131,7 @@ class Ingestor:
         now = datetime.now(UTC)
         try:
             with write_transaction(self._factory) as session:
-                counts = store_batch(
-                    session, parsed=parsed, rejected=rejected, authors=self._authors, now=now
-                )
+                counts = store_batch(session, parsed=parsed, rejected=rejected, authors=self._authors, now=now)
                 if run_id is not None:
                     session.execute(
                         update(IngestRun)
@@ -175,7 +169,5 @@ class Ingestor:
     def _finish_run(self, run_id: int) -> None:
         with write_transaction(self._factory) as session:
             session.execute(
-                update(IngestRun)
-                .where(IngestRun.id == run_id)
-                .values(status="done", finished_at=datetime.now(UTC))
+                update(IngestRun).where(IngestRun.id == run_id).values(status="done", finished_at=datetime.now(UTC))
             )

@@ -55,9 +55,7 @@ def store_batch(
     )
 
 
-def _post_row(
-    item: ParsedPost, author_ids: dict[Key, int], conversation_id: int, now: datetime
-) -> dict[str, Any]:
+def _post_row(item: ParsedPost, author_ids: dict[Key, int], conversation_id: int, now: datetime) -> dict[str, Any]:
     post = item.post
     author_id = author_ids[(post.channel, post.author.external_id)] if post.author is not None else None
     return {

@@ -35,18 +35,17 @@ def assign_conversations(session: Session, posts: Sequence[PostIn]) -> list[int]
     parent_keys = {
         (p.channel, p.reply_to_external_id)
         for p in posts
-        if p.reply_to_external_id
-        and not p.thread_external_id
-        and (p.channel, p.reply_to_external_id) not in in_batch
+        if p.reply_to_external_id and not p.thread_external_id and (p.channel, p.reply_to_external_id) not in in_batch
     }
     stored_parents = repository.conversation_ids_of_posts(session, parent_keys) if parent_keys else {}
 
     # Each post resolves either to a stored conversation id or to a root key.
     resolved: list[int | Key] = [_resolve(p, in_batch, stored_parents) for p in posts]
-    root_keys = {r for r in resolved if isinstance(r, tuple)}
-    conversations = _ensure_conversations(session, posts, resolved, root_keys)
-    ids = [r if isinstance(r, int) else conversations[r] for r in resolved]
-    _merge_provisional(session, posts, ids)
+    by_root = _ensure_conversations(session, posts, resolved)
+    ids = [r if isinstance(r, int) else by_root[r] for r in resolved]
+    merged_into = _merge_provisional(session, posts, ids)
+    ids = [_final(cid, merged_into) for cid in ids]
+    _bump_stats(session, posts, ids)
     return ids
 
 
@@ -67,56 +66,69 @@ def _resolve(post: PostIn, in_batch: dict[Key, PostIn], stored: dict[Key, int]) 
     return (current.channel, current.external_id)
 
 
-def _ensure_conversations(
-    session: Session, posts: Sequence[PostIn], resolved: list[int | Key], root_keys: set[Key]
-) -> dict[Key, int]:
-    spans: dict[int | Key, _Span] = {}
+def _ensure_conversations(session: Session, posts: Sequence[PostIn], resolved: list[int | Key]) -> dict[Key, int]:
+    """Ids of the conversations for every root key, inserting the missing ones (empty: stats come later)."""
+    first_seen: dict[Key, PostIn] = {}
     for post, target in zip(posts, resolved, strict=True):
-        span = spans.get(target)
-        if span is None:
-            spans[target] = _Span(1, post.created_at, post.created_at)
-        else:
-            span.added += 1
-            span.first = min(span.first, post.created_at)
-            span.last = max(span.last, post.created_at)
-
-    existing = repository.conversations_by_root(session, root_keys)
-    missing = [key for key in root_keys if key not in existing]
+        if isinstance(target, tuple):
+            first_seen.setdefault(target, post)
+    existing = repository.conversations_by_root(session, first_seen)
+    missing = [key for key in first_seen if key not in existing]
     repository.insert_conversations(
         session,
         [
             {
                 "channel": key[0],
                 "root_external_id": key[1],
-                "started_at": spans[key].first,
-                "last_post_at": spans[key].last,
-                "post_count": spans[key].added,
+                "started_at": first_seen[key].created_at,
+                "last_post_at": first_seen[key].created_at,
+                "post_count": 0,
             }
             for key in missing
         ],
     )
-    created = repository.conversations_by_root(session, missing) if missing else {}
-    # Conversations that existed before this batch (or were created concurrently) get their stats bumped.
-    bumped = [(row.id, spans[key]) for key, row in existing.items()]
-    bumped += [(target, span) for target, span in spans.items() if isinstance(target, int)]
-    repository.update_conversation_stats(
-        session, [{"cid": cid, "added": s.added, "first": s.first, "last": s.last} for cid, s in bumped]
-    )
-    ids = {key: row.id for key, row in existing.items()}
-    ids.update((key, row.id) for key, row in created.items())
-    return ids
+    if missing:
+        existing.update(repository.conversations_by_root(session, missing))
+    return {key: row.id for key, row in existing.items()}
 
 
-def _merge_provisional(session: Session, posts: Sequence[PostIn], ids: list[int]) -> None:
-    """Fold conversations that were opened for a post before it arrived into that post's own."""
+def _merge_provisional(session: Session, posts: Sequence[PostIn], ids: list[int]) -> dict[int, int]:
+    """Fold conversations that were opened for a post before it arrived into that post's own.
+
+    Returns what was merged into what, because posts of this batch may point at a merged conversation
+    (a reply to a stored post whose thread was still provisional)."""
     non_roots = {
         (p.channel, p.external_id): cid
         for p, cid in zip(posts, ids, strict=True)
         if p.reply_to_external_id or p.thread_external_id
     }
+    merged_into: dict[int, int] = {}
     if not non_roots:
-        return
+        return merged_into
     for key, row in repository.conversations_by_root(session, non_roots.keys()).items():
-        target = non_roots[key]
-        if row.id != target:
-            repository.merge_conversation(session, source_id=row.id, target_id=target)
+        source, target = _final(row.id, merged_into), _final(non_roots[key], merged_into)
+        if source != target:
+            repository.merge_conversation(session, source_id=source, target_id=target)
+            merged_into[source] = target
+    return merged_into
+
+
+def _final(conversation_id: int, merged_into: dict[int, int]) -> int:
+    while conversation_id in merged_into:
+        conversation_id = merged_into[conversation_id]
+    return conversation_id
+
+
+def _bump_stats(session: Session, posts: Sequence[PostIn], ids: list[int]) -> None:
+    spans: dict[int, _Span] = {}
+    for post, cid in zip(posts, ids, strict=True):
+        span = spans.get(cid)
+        if span is None:
+            spans[cid] = _Span(1, post.created_at, post.created_at)
+        else:
+            span.added += 1
+            span.first = min(span.first, post.created_at)
+            span.last = max(span.last, post.created_at)
+    repository.update_conversation_stats(
+        session, [{"cid": cid, "added": s.added, "first": s.first, "last": s.last} for cid, s in spans.items()]
+    )

@@ -172,12 +172,7 @@ def _reply_refs(reply: Any, uri: str) -> tuple[str | None, str | None]:
         return None, None
     parent = reply.get("parent") if isinstance(reply, dict) else None
     root = reply.get("root") if isinstance(reply, dict) else None
-    if (
-        not isinstance(parent, dict)
-        or not isinstance(root, dict)
-        or not parent.get("uri")
-        or not root.get("uri")
-    ):
+    if not isinstance(parent, dict) or not isinstance(root, dict) or not parent.get("uri") or not root.get("uri"):
         raise ParseError(f"invalid reply on {uri}: record.reply needs parent and root, each with a uri")
     return str(parent["uri"]), str(root["uri"])
 
@@ -207,8 +202,4 @@ def _attributes(view: dict[str, Any], record: dict[str, Any], langs: list[Any]) 
 
 
 def _feature_values(features: list[dict[str, Any]], kind: str, key: str) -> list[str]:
-    return [
-        str(feature[key])
-        for feature in features
-        if feature.get("$type") == _FACET + kind and feature.get(key)
-    ]
+    return [str(feature[key]) for feature in features if feature.get("$type") == _FACET + kind and feature.get(key)]

@@ -42,9 +42,7 @@ class BlueskyPoller:
         limit: int = 50,
     ) -> None:
         if bool(query) == bool(actor):
-            raise ConfigurationError(
-                "a Bluesky poller follows exactly one thing: a search query or an actor's feed"
-            )
+            raise ConfigurationError("a Bluesky poller follows exactly one thing: a search query or an actor's feed")
         if not handle or not app_password:
             raise ConfigurationError("Bluesky polling needs the account handle and an app password")
         self._handle = handle
@@ -79,11 +77,7 @@ class BlueskyPoller:
             raise self._unavailable(exc) from exc
         timed = [(_sort_time(payload), payload) for payload in payloads]
         # searchPosts' `since` is inclusive, so what the cursor already covers is left out here.
-        fresh = [
-            (moment, payload)
-            for moment, payload in timed
-            if since is None or moment is None or moment > since
-        ]
+        fresh = [(moment, payload) for moment, payload in timed if since is None or moment is None or moment > since]
         fresh.sort(key=lambda pair: pair[0].timestamp() if pair[0] else float("inf"))
         records = [
             RawRecord(source=self._source_url, position=number, raw=dump_json(payload), decoded=payload)
@@ -146,8 +140,7 @@ class BlueskyPoller:
             return ChannelUnavailable(f"rate limited by {host}; retry after {reset}")
         if isinstance(exc, atproto_errors.UnauthorizedError):
             return ChannelUnavailable(
-                f"{host} refused the credentials ({exc}): "
-                f"check the handle {self._handle!r} and its app password"
+                f"{host} refused the credentials ({exc}): check the handle {self._handle!r} and its app password"
             )
         if isinstance(exc, atproto_errors.NetworkError) and exc.response is None:
             return ChannelUnavailable(f"cannot reach {host}: {exc.__cause__ or exc}")

@@ -96,9 +96,7 @@ def _record(path: Path, position: int, source: bytes, *, unescape_from: bool = F
     # undone for parsing so that they do not read as quotes, while raw keeps the file's bytes.
     content = _MBOX_FROM_ESCAPE.sub(rb"\1", source) if unescape_from else source
     message = BytesParser(policy=policy.default).parsebytes(content)
-    return RawRecord(
-        source=str(path), position=position, raw=source.decode("utf-8", errors="replace"), decoded=message
-    )
+    return RawRecord(source=str(path), position=position, raw=source.decode("utf-8", errors="replace"), decoded=message)
 
 
 def _starts_with_headers(head: str) -> bool:
@@ -200,9 +198,7 @@ def _author(message: EmailMessage) -> AuthorIn | None:
 def _attributes(message: EmailMessage, references: list[str]) -> dict[str, Any]:
     recipients = [a.addr_spec.lower() for a in _addresses(message, "To") if a.addr_spec]
     copied = [a.addr_spec.lower() for a in _addresses(message, "Cc") if a.addr_spec]
-    delivered_to = next(
-        (_first_address(message, name) for name in _MAILBOX_HEADERS if message.get(name)), None
-    )
+    delivered_to = next((_first_address(message, name) for name in _MAILBOX_HEADERS if message.get(name)), None)
     attributes: dict[str, Any] = {
         "to": recipients,
         "cc": copied,

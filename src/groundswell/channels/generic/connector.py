@@ -15,7 +15,7 @@ from groundswell.channels.common import head_is_json_lines, load_json, read_line
 from groundswell.channels.generic.fields import post_from_record
 from groundswell.errors import ParseError
 
-_REQUIRED_COLUMNS = frozenset({"id", "text"})
+_CORE_FIELDS = frozenset({"id", "channel", "text", "created_at"})
 
 
 class JsonLinesConnector:
@@ -35,7 +35,7 @@ class JsonLinesConnector:
             first = orjson.loads(head.lstrip().split("\n", 1)[0])
         except orjson.JSONDecodeError:
             return False
-        return isinstance(first, dict) and "text" in first and "id" in first
+        return isinstance(first, dict) and first.keys() >= _CORE_FIELDS
 
 
 class CsvConnector:
@@ -73,7 +73,7 @@ class CsvConnector:
             return False
         for delimiter in (",", "\t"):
             columns = {c.strip().lower() for c in next(csv.reader([first], delimiter=delimiter))}
-            if columns >= _REQUIRED_COLUMNS and "channel" in columns:
+            if columns >= _CORE_FIELDS:
                 return True
         return False
 

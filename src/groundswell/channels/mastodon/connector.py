@@ -108,9 +108,7 @@ def _notification_status(notification: dict[str, Any], extra: dict[str, Any]) ->
         )
     status = notification.get("status")
     if not isinstance(status, dict):
-        raise ParseError(
-            f"{kind} notification {number} has no status object: the status was probably deleted"
-        )
+        raise ParseError(f"{kind} notification {number} has no status object: the status was probably deleted")
     extra["notification_id"] = str(number) if number is not None else None
     extra["notification_type"] = kind
     return status
@@ -150,9 +148,7 @@ def _text_field(status: dict[str, Any], field: str, status_id: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ParseError(
-            f"invalid {field} on status {status_id}: expected HTML text, got {type(value).__name__}"
-        )
+        raise ParseError(f"invalid {field} on status {status_id}: expected HTML text, got {type(value).__name__}")
     return value
 
 
@@ -168,9 +164,7 @@ def _visibility(value: object, status_id: str) -> str:
 
 def _author(account: object, status_id: str) -> AuthorIn:
     if not isinstance(account, dict):
-        raise ParseError(
-            f"missing account on status {status_id}: every status needs its author's account object"
-        )
+        raise ParseError(f"missing account on status {status_id}: every status needs its author's account object")
     account_id = require_id(account.get("id"), field=f"account id on status {status_id}")
     acct = account.get("acct") or account.get("username")
     if not isinstance(acct, str) or not acct.strip():
@@ -194,9 +188,7 @@ def _attributes(status: dict[str, Any]) -> dict[str, Any]:
         "in_reply_to_account_id": status.get("in_reply_to_account_id"),
         "sensitive": status.get("sensitive"),
         "author_bot": account.get("bot"),
-        "media_count": len(status["media_attachments"])
-        if isinstance(status.get("media_attachments"), list)
-        else None,
+        "media_count": len(status["media_attachments"]) if isinstance(status.get("media_attachments"), list) else None,
         "application": application.get("name"),
         "edited_at": status.get("edited_at"),
     }

@@ -95,9 +95,7 @@ def _array_items(path: Path) -> Iterator[JsonDocument]:
                 f"invalid JSON after item {number} of the array in {path.name}: {exc}; "
                 "the file is truncated or corrupt, re-export it"
             )
-            yield JsonDocument(
-                DocumentKind.ARRAY_ITEM, number + 1, f"<invalid JSON after item {number}>", problem
-            )
+            yield JsonDocument(DocumentKind.ARRAY_ITEM, number + 1, f"<invalid JSON after item {number}>", problem)
 
 
 def _lines(path: Path) -> Iterator[JsonDocument]:
@@ -122,9 +120,7 @@ def _whole_document(path: Path) -> JsonDocument:
     try:
         value = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        value = ParseError(
-            f"invalid JSON in {path.name}: {exc}; expected an API response, an array or JSON lines"
-        )
+        value = ParseError(f"invalid JSON in {path.name}: {exc}; expected an API response, an array or JSON lines")
     return JsonDocument(DocumentKind.WHOLE, 1, text, value)
 
 

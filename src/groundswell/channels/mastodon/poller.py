@@ -114,18 +114,14 @@ class MastodonPoller:
             return self._pages(lambda **page: self._received(self._api.timeline_hashtag, tag, **page), cursor)
         if self._query:
             return self._search(self._query, cursor)
-        return self._pages(
-            lambda **page: self._received(self._api.notifications, types=["mention"], **page), cursor
-        )
+        return self._pages(lambda **page: self._received(self._api.notifications, types=["mention"], **page), cursor)
 
     def _received(self, call: Callable[..., Any], *args: Any, **kwargs: Any) -> list[dict[str, Any]]:
         """Make the call through Mastodon.py, and return the page as the server sent it."""
         call(*args, limit=self._limit, **kwargs)
         page = orjson.loads(self._capture.body)
         if not isinstance(page, list):
-            raise ChannelUnavailable(
-                f"{self._base_url} answered with {type(page).__name__} where a list was due"
-            )
+            raise ChannelUnavailable(f"{self._base_url} answered with {type(page).__name__} where a list was due")
         return [item for item in page if isinstance(item, dict)]
 
     def _pages(self, fetch: Fetch, cursor: str | None) -> list[dict[str, Any]]:
@@ -144,9 +140,7 @@ class MastodonPoller:
     def _search(self, query: str, cursor: str | None) -> list[dict[str, Any]]:
         # Search pages by min_id only after a version check (an extra request to the instance), so the
         # newest page is fetched and what the cursor already covers is left out here.
-        self._api.search_v2(
-            query, resolve=False, result_type="statuses", limit=self._limit, exclude_unreviewed=False
-        )
+        self._api.search_v2(query, resolve=False, result_type="statuses", limit=self._limit, exclude_unreviewed=False)
         result = orjson.loads(self._capture.body)
         found = result.get("statuses") if isinstance(result, dict) else None
         statuses = [status for status in found or [] if isinstance(status, dict)]

@@ -90,9 +90,7 @@ class RedditConnector:
                 continue
             for thing, context in things_in(document):
                 position += 1
-                yield RawRecord(
-                    source=source, position=position, raw=dump_json(thing), context=context, decoded=thing
-                )
+                yield RawRecord(source=source, position=position, raw=dump_json(thing), context=context, decoded=thing)
 
     def parse(self, record: RawRecord) -> list[PostIn]:
         thing = require_object(load_json(record), "Reddit thing")
@@ -106,16 +104,13 @@ class RedditConnector:
             raise ParseError("a 'more' stub is a placeholder for comments not loaded, not a post")
         if not isinstance(data, dict):
             raise ParseError(
-                "expected a Reddit thing {'kind': 't3' or 't1', 'data': {...}}, "
-                f"got keys {sorted(thing)[:6]}"
+                f"expected a Reddit thing {{'kind': 't3' or 't1', 'data': {{...}}}}, got keys {sorted(thing)[:6]}"
             )
         if kind == "t3":
             return [_submission(data)]
         if kind == "t1":
             return [_comment(data, record.context or {})]
-        raise ParseError(
-            f"unsupported Reddit kind {kind!r}: only t3 (submissions) and t1 (comments) are posts"
-        )
+        raise ParseError(f"unsupported Reddit kind {kind!r}: only t3 (submissions) and t1 (comments) are posts")
 
     def sniff(self, head: str) -> bool:
         return _REDDIT_HEAD.match(head.lstrip()) is not None
@@ -229,9 +224,7 @@ def _fullname(data: dict[str, Any], prefix: str) -> str:
 def _reject_gone(name: str, *, author: object, text: str) -> None:
     for value, what in ((text.strip(), "text"), (author, "author")):
         if isinstance(value, str) and value in _GONE:
-            raise ParseError(
-                f"{name} was {_GONE[value]} ({what} is {value!r}): there is no post left to ingest"
-            )
+            raise ParseError(f"{name} was {_GONE[value]} ({what} is {value!r}): there is no post left to ingest")
 
 
 def _author(data: dict[str, Any]) -> AuthorIn | None:

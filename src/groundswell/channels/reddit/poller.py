@@ -84,7 +84,8 @@ class RedditPoller:
         if self.query:
             threads = _names(submissions) + [t for t in state.get("threads", []) if isinstance(t, str)]
             new_state["threads"] = list(dict.fromkeys(threads))[:REMEMBERED_THREADS]
-            comments = [c for c in comments if self._wanted_comment(c[0], set(new_state["threads"]))]
+            matching_threads = set(new_state["threads"])
+            comments = [c for c in comments if self._wanted_comment(c[0], matching_threads)]
         records = [
             RawRecord(source=source, position=number, raw=dump_json(thing), decoded=thing)
             for number, (thing, source) in enumerate(submissions + comments, start=1)
@@ -126,15 +127,11 @@ class RedditPoller:
                 "of your 'script' app at https://www.reddit.com/prefs/apps"
             ) from exc
         except prawcore.exceptions.RequestException as exc:
-            raise ChannelUnavailable(
-                f"cannot reach reddit at {self._oauth_url}: {exc.original_exception}"
-            ) from exc
+            raise ChannelUnavailable(f"cannot reach reddit at {self._oauth_url}: {exc.original_exception}") from exc
         except (prawcore.exceptions.PrawcoreException, praw.exceptions.PRAWException) as exc:
             raise ChannelUnavailable(f"reddit request for {path} failed: {exc}") from exc
         if not (
-            isinstance(listing, dict)
-            and listing.get("kind") == "Listing"
-            and isinstance(listing.get("data"), dict)
+            isinstance(listing, dict) and listing.get("kind") == "Listing" and isinstance(listing.get("data"), dict)
         ):
             raise ChannelUnavailable(f"reddit answered {path} with something that is not a listing")
         return listing
@@ -195,13 +192,9 @@ def _unavailable(response: requests.Response, subreddit: str) -> ChannelUnavaila
             "of your 'script' app at https://www.reddit.com/prefs/apps"
         )
     if status == 401:
-        return ChannelUnavailable(
-            "reddit refused the access token (401): check the app's client id and secret"
-        )
+        return ChannelUnavailable("reddit refused the access token (401): check the app's client id and secret")
     if status == 403:
-        return ChannelUnavailable(
-            f"reddit refused access to r/{subreddit} (403): it may be private or banned"
-        )
+        return ChannelUnavailable(f"reddit refused access to r/{subreddit} (403): it may be private or banned")
     if status == 404:
         return ChannelUnavailable(f"r/{subreddit} was not found on reddit (404): check the subreddit name")
     return ChannelUnavailable(f"reddit answered {status} for {response.url}: {response.text[:200]}")

@@ -169,9 +169,7 @@ def _csv_rows(lines: Iterator[tuple[int, str, ParseError | None]]) -> Iterator[t
         yield (
             start,
             "".join(pending).rstrip("\r\n"),
-            ParseError(
-                f"row starting at line {start} has an unclosed quote: the file ends inside a quoted cell"
-            ),
+            ParseError(f"row starting at line {start} has an unclosed quote: the file ends inside a quoted cell"),
         )
 
 

@@ -55,15 +55,17 @@ class RssConnector:
             raise record.decoded
         context = dict(record.context or {})
         document = wrap_entry(record.raw, context)
-        base = (
-            record.source if record.source.startswith(("http://", "https://")) else context.get("feed_link")
-        )
+        try:
+            # Checked here because feedparser would quietly guess its way through broken XML.
+            in_reply_to = _in_reply_to(ElementTree.fromstring(document))
+        except ElementTree.ParseError as exc:
+            raise ParseError(f"not a feed entry: the entry is not well-formed XML ({exc})") from None
+        base = record.source if record.source.startswith(("http://", "https://")) else context.get("feed_link")
         headers = {"content-type": "application/xml", "content-location": base or ""}
         parsed = feedparser.parse(document, response_headers=headers)
         if not parsed.entries:
-            problem = parsed.get("bozo_exception") or "no <item> or <entry> element"
-            raise ParseError(f"not a feed entry ({problem}): each record must be one <item> or <entry>")
-        return [_post(parsed.entries[0], _in_reply_to(document), context)]
+            raise ParseError("not a feed entry: each record must be one <item> or <entry> element")
+        return [_post(parsed.entries[0], in_reply_to, context)]
 
     def sniff(self, head: str) -> bool:
         return sniff_feed(head.lstrip("\ufeff"))
@@ -101,9 +103,7 @@ def _post(entry: Mapping[str, Any], in_reply_to: dict[str, str] | None, context:
     )
 
 
-def _threading(
-    external_id: str, link: str | None, in_reply_to: dict[str, str] | None
-) -> tuple[str | None, str | None]:
+def _threading(external_id: str, link: str | None, in_reply_to: dict[str, str] | None) -> tuple[str | None, str | None]:
     """The parent and the article of a comment entry; (None, None) for an article."""
     ref = (in_reply_to or {}).get("ref")
     if ref:
@@ -117,12 +117,8 @@ def _threading(
     return None, None
 
 
-def _in_reply_to(document: bytes) -> dict[str, str] | None:
+def _in_reply_to(root: ElementTree.Element) -> dict[str, str] | None:
     """The entry's `thr:in-reply-to` attributes (RFC 4685), whatever prefix the feed gave it."""
-    try:
-        root = ElementTree.fromstring(document)
-    except ElementTree.ParseError:
-        return None
     element = root.find(f".//{{{THREAD_NS}}}in-reply-to")
     return dict(element.attrib) if element is not None else None
 

@@ -96,22 +96,25 @@ def split_feed(source: BinaryIO, max_entries: int | None = None) -> Iterator[Fee
     while True:
         chunk = source.read(_CHUNK)
         state.buffer += chunk
+        problem: FeedSyntaxError | None = None
         try:
             parser.Parse(chunk, not chunk)
         except xml.parsers.expat.ExpatError as exc:
             resume = state.buffer_start if state.entry_start is None else state.entry_start
-            raise FeedSyntaxError(
+            problem = FeedSyntaxError(
                 f"the feed is not well-formed XML ({exc}); entries from byte {resume} on "
                 "were not read: fix the document and import it again",
                 resume,
                 is_feed=state.format is not None,
-            ) from None
-        for entry in state.ready:
+            )
+        for entry in state.ready:  # entries completed before any problem are good
             yield entry
             emitted += 1
             if max_entries is not None and emitted >= max_entries:
                 return
         state.ready.clear()
+        if problem is not None:
+            raise problem
         _trim(state)
         if not chunk:
             break
@@ -193,9 +196,7 @@ def _make_parser(state: _State) -> xml.parsers.expat.XMLParserType:
     return parser
 
 
-def _start(
-    state: _State, parser: xml.parsers.expat.XMLParserType, name: str, attributes: dict[str, str]
-) -> None:
+def _start(state: _State, parser: xml.parsers.expat.XMLParserType, name: str, attributes: dict[str, str]) -> None:
     if not state.stack:
         state.format = _ROOT_FORMATS.get(name if " " in name else f" {name}")
         state.language = attributes.get(f"{XML_NS} lang")  # Atom's xml:lang on <feed>

@@ -64,16 +64,12 @@ class RssPoller:
         try:
             for entry in split_feed(io.BytesIO(content), max_entries=self.max_entries):
                 records.append(
-                    RawRecord(
-                        source=self.url, position=len(records) + 1, raw=entry.raw, context=entry.context
-                    )
+                    RawRecord(source=self.url, position=len(records) + 1, raw=entry.raw, context=entry.context)
                 )
         except FeedSyntaxError as problem:
             if not problem.is_feed:
                 # Not a feed at all (an HTML page, a login wall): the URL is wrong, not one entry.
-                raise ChannelUnavailable(
-                    f"{self.url} did not answer with an RSS or Atom feed: {problem}"
-                ) from None
+                raise ChannelUnavailable(f"{self.url} did not answer with an RSS or Atom feed: {problem}") from None
             rest = content[problem.offset :].decode("utf-8", errors="replace")
             records.append(RawRecord(source=self.url, position=len(records) + 1, raw=rest, decoded=problem))
         return records

@@ -81,9 +81,7 @@ class XSearchPoller:
             record.position = position
         return PollResult(records=records, cursor=str(newest) if newest is not None else None)
 
-    def _fetch(
-        self, client: httpx.Client, since_id: str | None, next_token: str | None
-    ) -> tuple[dict[str, Any], str]:
+    def _fetch(self, client: httpx.Client, since_id: str | None, next_token: str | None) -> tuple[dict[str, Any], str]:
         """One page of results, and the URL it came from (the records' source)."""
         params: dict[str, Any] = {
             "query": self.query,

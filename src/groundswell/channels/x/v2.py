@@ -31,9 +31,7 @@ from groundswell.channels.x.shared import (
 )
 
 # Keys only a v2 tweet object has (v1.1 tweets carry `id_str` instead), used to tell formats apart.
-TWEET_MARKERS = frozenset(
-    {"edit_history_tweet_ids", "author_id", "conversation_id", "referenced_tweets", "note_tweet"}
-)
+TWEET_MARKERS = frozenset({"edit_history_tweet_ids", "author_id", "conversation_id", "referenced_tweets", "note_tweet"})
 
 
 def is_tweet(value: object) -> bool:

@@ -47,9 +47,7 @@ def upgrade() -> None:
         sa.Column("last_post_at", UTCDateTime(), nullable=False),
         sa.Column("post_count", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_conversations")),
-        sa.UniqueConstraint(
-            "channel", "root_external_id", name=op.f("uq_conversations_channel_root_external_id")
-        ),
+        sa.UniqueConstraint("channel", "root_external_id", name=op.f("uq_conversations_channel_root_external_id")),
     )
     op.create_index(op.f("ix_conversations_last_post_at"), "conversations", ["last_post_at"])
 
@@ -104,9 +102,7 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("quarantined_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_quarantine")),
-        sa.UniqueConstraint(
-            "source", "position", "raw_sha256", name=op.f("uq_quarantine_source_position_raw_sha256")
-        ),
+        sa.UniqueConstraint("source", "position", "raw_sha256", name=op.f("uq_quarantine_source_position_raw_sha256")),
     )
     op.create_index(op.f("ix_quarantine_quarantined_at"), "quarantine", ["quarantined_at"])
 
