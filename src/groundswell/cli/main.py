@@ -10,6 +10,7 @@ import typer
 from groundswell import __version__
 from groundswell.cli import db, posts, quarantine
 from groundswell.cli.common import stderr
+from groundswell.cli.demo import demo
 from groundswell.cli.ingest import ingest
 from groundswell.cli.stats import stats
 from groundswell.errors import GroundswellError
@@ -26,6 +27,7 @@ app.add_typer(posts.app, name="posts")
 app.add_typer(quarantine.app, name="quarantine")
 app.command("ingest")(ingest)
 app.command("stats")(stats)
+app.command("demo")(demo)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from platformdirs import user_data_path
+from rich.table import Table
+
+from groundswell.analytics.store_stats import store_stats
+from groundswell.cli.common import open_store, stdout
+from groundswell.config import get_settings
+from groundswell.demo.loader import load_demo, reset_database
+
+
+def demo(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Database for the demo. Default: GROUNDSWELL_DATABASE_URL when set, else a "
+            "separate demo.sqlite in your user data directory (recreated each time).",
+            show_default=False,
+        ),
+    ] = None,
+    reset: Annotated[bool, typer.Option(help="Wipe a non-SQLite database that already holds posts.")] = False,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed tells the same story.")] = 7,
+    volume: Annotated[int, typer.Option(min=100, max=200_000, help="How many posts to generate.")] = 3000,
+) -> None:
+    """Create a fresh demo database for Voltline, an invented electronics retailer, and fill it with a few
+    thousand generated posts across channels over six weeks: questions, complaints, lost items at named
+    stores, praise, product ideas, an unexpected use of a product, and a sudden crisis. Needs no other
+    service and no downloaded data."""
+    data_dir = user_data_path("groundswell", appauthor=False)
+    settings = get_settings()
+    configured = settings.database_url if "database_url" in settings.model_fields_set else None
+    url = db or configured or f"sqlite:///{data_dir / 'demo.sqlite'}"
+    store = open_store(url, migrate=False)
+    reset_database(store.engine, force=reset)
+    with stdout.status("Generating and ingesting the Voltline demo..."):
+        loaded = load_demo(store.sessions, posts_file=data_dir / "demo-posts.jsonl", seed=seed, volume=volume)
+    with store.sessions() as session:
+        stats = store_stats(session)
+
+    table = Table("channel", "posts", title="Voltline demo: posts by channel")
+    for channel, count in loaded.by_channel.most_common():
+        table.add_row(channel, f"{count:,}")
+    stdout.print(table)
+    scenarios = Table("what customers are doing", "posts", title="The story in the data")
+    for scenario, count in loaded.by_scenario.most_common():
+        scenarios.add_row(scenario.replace("_", " "), f"{count:,}")
+    stdout.print(scenarios)
+    stdout.print(
+        f"Stored {stats.posts:,} posts from {stats.authors:,} authors in {stats.conversations:,} conversations "
+        f"({loaded.counts.quarantined} quarantined) in {store.engine.url.render_as_string(hide_password=True)}.\n"
+        f"The generated posts are in {loaded.posts_file}.\n\nTry:\n"
+        f"  groundswell posts search 'left my' --db {url}\n"
+        f"  groundswell posts search 'ChargeDock smoke OR overheating' --db {url}\n"
+        f"  groundswell posts search 'time-lapse' --db {url}\n"
+        f"  groundswell stats --db {url}",
+        soft_wrap=True,
+    )
