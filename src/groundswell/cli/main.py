@@ -8,7 +8,7 @@ import sys
 import typer
 
 from groundswell import __version__
-from groundswell.cli import db, posts, quarantine
+from groundswell.cli import db, poll, posts, quarantine
 from groundswell.cli.common import stderr
 from groundswell.cli.demo import demo
 from groundswell.cli.ingest import ingest
@@ -25,6 +25,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(posts.app, name="posts")
 app.add_typer(quarantine.app, name="quarantine")
+app.add_typer(poll.app, name="poll")
 app.command("ingest")(ingest)
 app.command("stats")(stats)
 app.command("demo")(demo)

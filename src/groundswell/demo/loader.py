@@ -13,8 +13,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from groundswell.db import migrate
-from groundswell.errors import Conflict
 from groundswell.demo.generator import generate_demo_records
+from groundswell.errors import Conflict
 from groundswell.ingest.runner import Ingestor
 from groundswell.ingest.schemas import IngestCounts
 from groundswell.models import Post

@@ -8,12 +8,13 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, case, delete, func, select, tuple_, update
+from sqlalchemy import Row, bindparam, case, delete, select, update
 from sqlalchemy.orm import Session
 
 from groundswell.db.base import table_of
 from groundswell.db.dialect import (
     bulk_insert_ignoring_conflicts,
+    column_in,
     index_posts_after,
     insert_ignoring_conflicts,
     last_post_id,
@@ -25,11 +26,6 @@ Key = tuple[str, str]  # (channel, external id)
 _CHUNK = 900
 
 
-def _chunks(keys: Sequence[Key]) -> Iterable[Sequence[Key]]:
-    for start in range(0, len(keys), _CHUNK):
-        yield keys[start : start + _CHUNK]
-
-
 def _by_channel(keys: Iterable[Key]) -> dict[str, list[str]]:
     grouped: dict[str, list[str]] = defaultdict(list)
     for channel, external_id in keys:
@@ -37,43 +33,45 @@ def _by_channel(keys: Iterable[Key]) -> dict[str, list[str]]:
     return grouped
 
 
-def existing_post_keys(session: Session, keys: Iterable[Key]) -> set[Key]:
-    found: set[Key] = set()
+def _id_chunks(keys: Iterable[Key]) -> Iterable[tuple[str, list[str]]]:
     for channel, ids in _by_channel(keys).items():
         for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            stmt = select(Post.external_id).where(Post.channel == channel, Post.external_id.in_(chunk))
-            found.update((channel, external_id) for external_id in session.scalars(stmt))
+            yield channel, ids[start : start + _CHUNK]
+
+
+def existing_post_keys(session: Session, keys: Iterable[Key]) -> set[Key]:
+    found: set[Key] = set()
+    connection = session.connection()
+    for channel, ids in _id_chunks(keys):
+        stmt = select(Post.external_id).where(Post.channel == channel, column_in(connection, Post.external_id, ids))
+        found.update((channel, external_id) for external_id in session.scalars(stmt))
     return found
 
 
 def conversation_ids_of_posts(session: Session, keys: Iterable[Key]) -> dict[Key, int]:
     found: dict[Key, int] = {}
-    for channel, ids in _by_channel(keys).items():
-        for start in range(0, len(ids), _CHUNK):
-            stmt = select(Post.external_id, Post.conversation_id).where(
-                Post.channel == channel, Post.external_id.in_(ids[start : start + _CHUNK])
-            )
-            found.update(((channel, ext), conv) for ext, conv in session.execute(stmt))
+    connection = session.connection()
+    for channel, ids in _id_chunks(keys):
+        stmt = select(Post.external_id, Post.conversation_id).where(
+            Post.channel == channel, column_in(connection, Post.external_id, ids)
+        )
+        found.update(((channel, ext), conv) for ext, conv in session.execute(stmt))
     return found
 
 
 def conversations_by_root(session: Session, keys: Iterable[Key]) -> dict[Key, Row[Any]]:
     """Existing conversations keyed by (channel, root external id), with their stats."""
     found: dict[Key, Any] = {}
-    for channel, ids in _by_channel(keys).items():
-        for start in range(0, len(ids), _CHUNK):
-            stmt = select(
-                Conversation.id,
-                Conversation.root_external_id,
-                Conversation.started_at,
-                Conversation.last_post_at,
-                Conversation.post_count,
-            ).where(
-                Conversation.channel == channel,
-                Conversation.root_external_id.in_(ids[start : start + _CHUNK]),
-            )
-            found.update(((channel, row.root_external_id), row) for row in session.execute(stmt))
+    connection = session.connection()
+    for channel, ids in _id_chunks(keys):
+        stmt = select(
+            Conversation.id,
+            Conversation.root_external_id,
+            Conversation.started_at,
+            Conversation.last_post_at,
+            Conversation.post_count,
+        ).where(Conversation.channel == channel, column_in(connection, Conversation.root_external_id, ids))
+        found.update(((channel, row.root_external_id), row) for row in session.execute(stmt))
     return found
 
 
@@ -104,15 +102,14 @@ def update_conversation_stats(session: Session, rows: list[dict[str, Any]]) -> N
 
 
 def merge_conversation(session: Session, *, source_id: int, target_id: int) -> None:
-    """Move every post of `source_id` into `target_id` and drop the source conversation."""
-    moved = session.execute(
-        select(func.count(), func.min(Post.created_at), func.max(Post.created_at)).where(
-            Post.conversation_id == source_id
+    """Move every post of `source_id` into `target_id`, add its stats there, and drop it."""
+    source = session.execute(
+        select(Conversation.post_count, Conversation.started_at, Conversation.last_post_at).where(
+            Conversation.id == source_id
         )
     ).one()
     session.execute(update(Post).where(Post.conversation_id == source_id).values(conversation_id=target_id))
-    if moved[0]:
-        update_conversation_stats(session, [{"cid": target_id, "added": moved[0], "first": moved[1], "last": moved[2]}])
+    update_conversation_stats(session, [{"cid": target_id, "added": source[0], "first": source[1], "last": source[2]}])
     session.execute(delete(Conversation).where(Conversation.id == source_id))
 
 
@@ -131,8 +128,9 @@ AUTHOR_FIELDS = ("handle", "display_name", "location", "followers", "verified", 
 def authors_by_key(session: Session, keys: Sequence[Key]) -> dict[Key, Row[Any]]:
     found: dict[Key, Row[Any]] = {}
     columns = [getattr(Author, name) for name in ("id", "channel", "external_id", *AUTHOR_FIELDS)]
-    for chunk in _chunks(keys):
-        stmt = select(*columns).where(tuple_(Author.channel, Author.external_id).in_(chunk))
+    connection = session.connection()
+    for channel, ids in _id_chunks(keys):
+        stmt = select(*columns).where(Author.channel == channel, column_in(connection, Author.external_id, ids))
         found.update(((row.channel, row.external_id), row) for row in session.execute(stmt))
     return found
 

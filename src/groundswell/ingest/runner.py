@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from groundswell.channels.base import Connector, RawRecord
 from groundswell.channels.polling import Poller
 from groundswell.channels.registry import detect_connector, get_connector
+from groundswell.db.dialect import refresh_statistics
 from groundswell.db.engine import write_transaction
 from groundswell.errors import InvalidInput, ParseError
 from groundswell.ingest import repository
@@ -24,6 +25,8 @@ from groundswell.models import IngestRun
 
 Progress = Callable[[int], None]  # bytes of input consumed since the last call
 _WHOLE_FILE_RAW_LIMIT = 1_000_000
+# Planner statistics are refreshed when this many posts have been stored, then at 8x each time.
+_FIRST_STATISTICS_AT = 4_000
 
 
 def parse_records(connector: Connector, records: Iterable[RawRecord]) -> Iterator[ParsedPost | Rejected]:
@@ -50,6 +53,8 @@ class Ingestor:
         self._factory = factory
         self._batch_size = batch_size
         self._authors = AuthorResolver()
+        self._stored_since_start = 0
+        self._next_statistics_at = _FIRST_STATISTICS_AT
 
     def ingest_file(self, path: Path, *, fmt: str = "auto", progress: Progress | None = None) -> IngestCounts:
         if not path.is_file():
@@ -148,6 +153,11 @@ class Ingestor:
         except BaseException:
             self._authors.forget()  # it may hold ids of rows that were just rolled back
             raise
+        self._stored_since_start += counts.new
+        if self._stored_since_start >= self._next_statistics_at:
+            self._next_statistics_at *= 8
+            with self._factory() as session, session.begin():
+                refresh_statistics(session.connection())
         return counts
 
     def _start_run(self, source: str, source_format: str) -> int:

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from groundswell.db.base import Base
 from groundswell.db.types import JsonDocument, UTCDateTime
@@ -45,7 +45,7 @@ class Post(Base):
     visibility: Mapped[str] = mapped_column(String(16), default="public")
     attributes: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
     # The payload as received; deferred so lists of posts do not drag it along.
-    raw: Mapped[str] = deferred(mapped_column(Text))
+    raw: Mapped[str] = mapped_column(Text, deferred=True)
     source_format: Mapped[str] = mapped_column(String(32))
     ingested_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
