@@ -16,7 +16,7 @@ def default_database_url() -> str:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="GROUNDSWELL_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="GROUNDSWELL_", env_file=".env", extra="ignore")
 
     database_url: str = Field(default_factory=default_database_url)
     # Posts per transaction during ingest: large enough to amortise commits, small enough that a

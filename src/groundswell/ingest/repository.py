@@ -43,7 +43,9 @@ def existing_post_keys(session: Session, keys: Iterable[Key]) -> set[Key]:
     found: set[Key] = set()
     connection = session.connection()
     for channel, ids in _id_chunks(keys):
-        stmt = select(Post.external_id).where(Post.channel == channel, column_in(connection, Post.external_id, ids))
+        stmt = select(Post.external_id).where(
+            Post.channel == channel, column_in(connection, Post.external_id.expression, ids)
+        )
         found.update((channel, external_id) for external_id in session.scalars(stmt))
     return found
 
@@ -53,32 +55,26 @@ def conversation_ids_of_posts(session: Session, keys: Iterable[Key]) -> dict[Key
     connection = session.connection()
     for channel, ids in _id_chunks(keys):
         stmt = select(Post.external_id, Post.conversation_id).where(
-            Post.channel == channel, column_in(connection, Post.external_id, ids)
+            Post.channel == channel, column_in(connection, Post.external_id.expression, ids)
         )
         found.update(((channel, ext), conv) for ext, conv in session.execute(stmt))
     return found
 
 
-def conversations_by_root(session: Session, keys: Iterable[Key]) -> dict[Key, Row[Any]]:
-    """Existing conversations keyed by (channel, root external id), with their stats."""
-    found: dict[Key, Any] = {}
+def conversation_ids_by_root(session: Session, keys: Iterable[Key]) -> dict[Key, int]:
+    """Ids of existing conversations keyed by (channel, root external id)."""
+    found: dict[Key, int] = {}
     connection = session.connection()
     for channel, ids in _id_chunks(keys):
-        stmt = select(
-            Conversation.id,
-            Conversation.root_external_id,
-            Conversation.started_at,
-            Conversation.last_post_at,
-            Conversation.post_count,
-        ).where(Conversation.channel == channel, column_in(connection, Conversation.root_external_id, ids))
-        found.update(((channel, row.root_external_id), row) for row in session.execute(stmt))
+        stmt = select(Conversation.root_external_id, Conversation.id).where(
+            Conversation.channel == channel, column_in(connection, Conversation.root_external_id.expression, ids)
+        )
+        found.update(((channel, root), cid) for root, cid in session.execute(stmt))
     return found
 
 
 def insert_conversations(session: Session, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        connection = session.connection()
-        connection.execute(insert_ignoring_conflicts(connection, table_of(Conversation)), rows)
+    bulk_insert_ignoring_conflicts(session.connection(), table_of(Conversation), rows)
 
 
 def update_conversation_stats(session: Session, rows: list[dict[str, Any]]) -> None:
@@ -130,7 +126,9 @@ def authors_by_key(session: Session, keys: Sequence[Key]) -> dict[Key, Row[Any]]
     columns = [getattr(Author, name) for name in ("id", "channel", "external_id", *AUTHOR_FIELDS)]
     connection = session.connection()
     for channel, ids in _id_chunks(keys):
-        stmt = select(*columns).where(Author.channel == channel, column_in(connection, Author.external_id, ids))
+        stmt = select(*columns).where(
+            Author.channel == channel, column_in(connection, Author.external_id.expression, ids)
+        )
         found.update(((row.channel, row.external_id), row) for row in session.execute(stmt))
     return found
 

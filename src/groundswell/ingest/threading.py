@@ -83,7 +83,7 @@ def _ensure_conversations(session: Session, posts: Sequence[PostIn], resolved: l
     conversation would halve the ingest rate, as most posts start a thread of their own."""
     spans = _spans(posts, resolved)
     root_keys = [key for key in spans if isinstance(key, tuple)]
-    existing = repository.conversations_by_root(session, root_keys)
+    existing = repository.conversation_ids_by_root(session, root_keys)
     missing = [key for key in root_keys if key not in existing]
     repository.insert_conversations(
         session,
@@ -98,15 +98,14 @@ def _ensure_conversations(session: Session, posts: Sequence[PostIn], resolved: l
             for key in missing
         ],
     )
-    bumped = [(row.id, spans[key]) for key, row in existing.items()]
+    bumped = [(cid, spans[key]) for key, cid in existing.items()]
     bumped += [(target, span) for target, span in spans.items() if isinstance(target, int)]
     repository.update_conversation_stats(
         session, [{"cid": cid, "added": s.added, "first": s.first, "last": s.last} for cid, s in bumped]
     )
-    ids = {key: row.id for key, row in existing.items()}
     if missing:
-        ids.update((key, row.id) for key, row in repository.conversations_by_root(session, missing).items())
-    return ids
+        existing.update(repository.conversation_ids_by_root(session, missing))
+    return existing
 
 
 def _merge_provisional(session: Session, posts: Sequence[PostIn], ids: list[int]) -> dict[int, int]:
@@ -123,8 +122,8 @@ def _merge_provisional(session: Session, posts: Sequence[PostIn], ids: list[int]
     merged_into: dict[int, int] = {}
     if not non_roots:
         return merged_into
-    for key, row in repository.conversations_by_root(session, non_roots.keys()).items():
-        source, target = _final(row.id, merged_into), _final(non_roots[key], merged_into)
+    for key, cid in repository.conversation_ids_by_root(session, non_roots.keys()).items():
+        source, target = _final(cid, merged_into), _final(non_roots[key], merged_into)
         if source != target:
             repository.merge_conversation(session, source_id=source, target_id=target)
             merged_into[source] = target
