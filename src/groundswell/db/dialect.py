@@ -15,7 +15,7 @@ from operator import itemgetter
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, ColumnElement, Connection, Insert, String, Table, any_, bindparam, cast, text
+from sqlalchemy import JSON, ColumnElement, Connection, Insert, String, Table, any_, bindparam, cast, func, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -164,6 +164,18 @@ def bulk_insert_ignoring_conflicts(connection: Connection, table: Table, rows: l
         connection.execute(insert_ignoring_conflicts(connection, table), rows)
         return
     names = list(rows[0])
+    placeholders = ", ".join("?" * len(names))
+    _sqlite_executemany(
+        connection,
+        table,
+        rows,
+        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({placeholders}) ON CONFLICT DO NOTHING",
+    )
+
+
+def _sqlite_executemany(connection: Connection, table: Table, rows: list[dict[str, Any]], sql: str) -> None:
+    """Run `sql` (with ? placeholders for the rows' keys, in order) for every row, straight on the driver."""
+    names = list(rows[0])
     converters = _sqlite_converters(table, names)
     pick = itemgetter(*names)
     values = []
@@ -179,10 +191,7 @@ def bulk_insert_ignoring_conflicts(connection: Connection, table: Table, rows: l
                 last[index] = (value, converted)
             picked[position] = converted
         values.append(tuple(picked))
-    placeholders = ", ".join("?" * len(names))
-    connection.exec_driver_sql(
-        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({placeholders}) ON CONFLICT DO NOTHING", values
-    )
+    connection.exec_driver_sql(sql, values)
 
 
 def last_post_id(connection: Connection) -> int:
@@ -215,3 +224,36 @@ def refresh_statistics(connection: Connection) -> None:
     round to it; SQLite plans these lookups by index regardless."""
     if connection.dialect.name == "postgresql":
         connection.execute(text("ANALYZE posts, conversations, authors"))
+
+
+def upsert_conversations(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Create conversations, or add to those that exist: post counts add up, the time span widens.
+
+    Rows carry channel, root_external_id, started_at, last_post_at and post_count. One statement for
+    both cases, which saves a lookup per batch on the ingest path.
+    """
+    if not rows:
+        return
+    if connection.dialect.name == "sqlite":
+        columns = ("channel", "root_external_id", "started_at", "last_post_at", "post_count")
+        _sqlite_executemany(
+            connection,
+            table,
+            rows,
+            f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (channel, root_external_id) DO UPDATE SET "
+            f"post_count = {table.name}.post_count + excluded.post_count, "
+            f"started_at = min({table.name}.started_at, excluded.started_at), "
+            f"last_post_at = max({table.name}.last_post_at, excluded.last_post_at)",
+        )
+        return
+    stmt = postgresql_insert(table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["channel", "root_external_id"],
+        set_={
+            "post_count": table.c.post_count + stmt.excluded.post_count,
+            "started_at": func.least(table.c.started_at, stmt.excluded.started_at),
+            "last_post_at": func.greatest(table.c.last_post_at, stmt.excluded.last_post_at),
+        },
+    )
+    connection.execute(stmt, rows)

@@ -19,6 +19,7 @@ from groundswell.db.dialect import (
     insert_ignoring_conflicts,
     last_post_id,
 )
+from groundswell.db.dialect import upsert_conversations as upsert_conversations_sql
 from groundswell.models import Author, ChannelCursor, Conversation, Post, QuarantinedRecord
 
 Key = tuple[str, str]  # (channel, external id)
@@ -73,8 +74,8 @@ def conversation_ids_by_root(session: Session, keys: Iterable[Key]) -> dict[Key,
     return found
 
 
-def insert_conversations(session: Session, rows: list[dict[str, Any]]) -> None:
-    bulk_insert_ignoring_conflicts(session.connection(), table_of(Conversation), rows)
+def upsert_conversations(session: Session, rows: list[dict[str, Any]]) -> None:
+    upsert_conversations_sql(session.connection(), table_of(Conversation), rows)
 
 
 def update_conversation_stats(session: Session, rows: list[dict[str, Any]]) -> None:

@@ -78,14 +78,11 @@ def _spans(posts: Sequence[PostIn], targets: Sequence[int | Key]) -> dict[int | 
 
 
 def _ensure_conversations(session: Session, posts: Sequence[PostIn], resolved: list[int | Key]) -> dict[Key, int]:
-    """Ids of the conversations for every root key. Missing ones are inserted with this batch's stats
-    already in them, and only conversations that existed before get an UPDATE: one statement per
-    conversation would halve the ingest rate, as most posts start a thread of their own."""
+    """Ids of the conversations for every root key, created or updated with this batch's stats in one
+    upsert (one UPDATE per conversation would halve the ingest rate: most posts start their own thread)."""
     spans = _spans(posts, resolved)
     root_keys = [key for key in spans if isinstance(key, tuple)]
-    existing = repository.conversation_ids_by_root(session, root_keys)
-    missing = [key for key in root_keys if key not in existing]
-    repository.insert_conversations(
+    repository.upsert_conversations(
         session,
         [
             {
@@ -95,17 +92,18 @@ def _ensure_conversations(session: Session, posts: Sequence[PostIn], resolved: l
                 "last_post_at": spans[key].last,
                 "post_count": spans[key].added,
             }
-            for key in missing
+            for key in root_keys
         ],
     )
-    bumped = [(cid, spans[key]) for key, cid in existing.items()]
-    bumped += [(target, span) for target, span in spans.items() if isinstance(target, int)]
     repository.update_conversation_stats(
-        session, [{"cid": cid, "added": s.added, "first": s.first, "last": s.last} for cid, s in bumped]
+        session,
+        [
+            {"cid": target, "added": span.added, "first": span.first, "last": span.last}
+            for target, span in spans.items()
+            if isinstance(target, int)
+        ],
     )
-    if missing:
-        existing.update(repository.conversation_ids_by_root(session, missing))
-    return existing
+    return repository.conversation_ids_by_root(session, root_keys)
 
 
 def _merge_provisional(session: Session, posts: Sequence[PostIn], ids: list[int]) -> dict[int, int]:
