@@ -29,7 +29,7 @@ Threads = dict[tuple[str, str], frozenset[str]]  # (channel, root external id) -
 
 def discover_fixtures() -> set[str]:
     """Every file under src/groundswell/channels/<name>/fixtures/, as '<name>/<path inside fixtures>'."""
-    found = set()
+    found: set[str] = set()
     for fixtures in sorted(CHANNELS_DIR.glob("*/fixtures")):
         channel = fixtures.parent.name
         found.update(f"{channel}/{p.relative_to(fixtures).as_posix()}" for p in fixtures.rglob("*") if p.is_file())
@@ -42,12 +42,6 @@ def fixture_path(name: str) -> Path:
 
 
 POST_FIXTURES = sorted(discover_fixtures() - NOT_POST_DATA.keys())
-THREADED_FIXTURES = [
-    name
-    for name in POST_FIXTURES
-    if name in EXPECTATIONS
-    and any(root not in ids or len(ids) > 1 for root, ids in EXPECTATIONS[name].conversations.items())
-]
 
 
 class StoredPost(NamedTuple):
@@ -79,9 +73,10 @@ def stored_threads(store: Store) -> Threads:
 
 
 def quarantined(store: Store) -> list[tuple[str, int, str, str]]:
-    columns = (QuarantinedRecord.source, QuarantinedRecord.position, QuarantinedRecord.source_format)
+    """(source, position, source_format, reason) of every quarantined record, oldest first."""
     with store.sessions() as session:
-        return [tuple(row) for row in session.execute(select(*columns, QuarantinedRecord.reason))]  # type: ignore[misc]
+        records = session.scalars(select(QuarantinedRecord).order_by(QuarantinedRecord.id))
+        return [(r.source, r.position, r.source_format, r.reason) for r in records]
 
 
 def first_positions(connector_name: str, path: Path) -> dict[str, int]:
@@ -96,6 +91,17 @@ def first_positions(connector_name: str, path: Path) -> dict[str, int]:
         for post in posts:
             positions.setdefault(post.external_id, record.position)
     return positions
+
+
+def assert_quarantined(store: Store, path: Path, expected: FixtureExpectation) -> list[tuple[str, int, str, str]]:
+    """The file's records that the channel tests call malformed are quarantined, with their reasons."""
+    rejected = quarantined(store)
+    assert {(source, fmt) for source, _, fmt, _ in rejected} <= {(str(path), expected.connector)}
+    reasons = {position: reason for _, position, _, reason in rejected}
+    assert sorted(reasons) == sorted(expected.quarantined)
+    for position, fragment in expected.quarantined.items():
+        assert fragment in reasons[position], (position, reasons[position])
+    return rejected
 
 
 def expected_counts(expected: FixtureExpectation, *, again: bool = False) -> dict[str, int]:
@@ -117,7 +123,8 @@ def test_every_fixture_is_classified() -> None:
     assert discovered - EXPECTATIONS.keys() - NOT_POST_DATA.keys() == set(), "add expectations for new fixtures"
     assert (EXPECTATIONS.keys() | NOT_POST_DATA.keys()) - discovered == set(), "expectations for missing files"
     assert EXPECTATIONS.keys() & NOT_POST_DATA.keys() == set()
-    assert {name.split("/")[0] for name in POST_FIXTURES} >= {"x", "mastodon", "bluesky", "reddit", "rss", "reviews"}
+    channels = {name.split("/")[0] for name in POST_FIXTURES}
+    assert channels >= {"x", "mastodon", "bluesky", "reddit", "rss", "reviews", "email"}
 
 
 @pytest.mark.parametrize("name", POST_FIXTURES)
@@ -130,39 +137,17 @@ def test_fixture_is_detected_stored_and_threaded(store: Store, name: str) -> Non
     assert {(p.channel, p.source_format) for p in posts.values()} == {(expected.channel, expected.connector)}
     threads = stored_threads(store)
     assert threads == {(expected.channel, root): ids for root, ids in expected.conversations.items()}
+    rejected = assert_quarantined(store, path, expected)
 
-    rejected = quarantined(store)
-    assert {(source, fmt) for source, _, fmt, _ in rejected} <= {(str(path), expected.connector)}
-    reasons = {position: reason for _, position, _, reason in rejected}
-    assert sorted(reasons) == sorted(expected.quarantined)
-    for position, fragment in expected.quarantined.items():
-        assert fragment in reasons[position], (position, reasons[position])
-
-    assert invoke_json("ingest", str(path)) == expected_counts(expected, again=True)
-    assert stored_threads(store) == threads
-    assert quarantined(store) == rejected  # the same bad records are not stored twice
-
-
-@pytest.mark.parametrize(
-    "name", [n for n in POST_FIXTURES if n in EXPECTATIONS and EXPECTATIONS[n].replies_before_parents]
-)
-def test_reply_before_its_parent_joins_the_parents_conversation(store: Store, name: str) -> None:
-    expected, path = EXPECTATIONS[name], fixture_path(name)
-    invoke_json("ingest", str(path))
-    posts = stored_posts(store)
     positions = first_positions(expected.connector, path)
     for reply, parent in expected.replies_before_parents:
         assert positions[reply] < positions[parent], f"{reply} no longer comes before {parent} in {name}"
         assert posts[reply].reply_to == parent
         assert posts[reply].conversation_id == posts[parent].conversation_id
 
-
-@pytest.mark.parametrize("name", THREADED_FIXTURES)
-def test_one_record_per_batch_threads_the_same(store: Store, name: str) -> None:
-    """Each record committed alone: replies are stored before their parents arrive, and merged later."""
-    expected = EXPECTATIONS[name]
-    invoke_json("ingest", str(fixture_path(name)), "--batch-size", "1")
-    assert stored_threads(store) == {(expected.channel, root): ids for root, ids in expected.conversations.items()}
+    assert invoke_json("ingest", str(path)) == expected_counts(expected, again=True)
+    assert stored_threads(store) == threads
+    assert quarantined(store) == rejected  # the same bad records are not stored twice
 
 
 def merged_threads(names: list[str]) -> set[tuple[str, frozenset[str]]]:
@@ -187,8 +172,13 @@ def merged_threads(names: list[str]) -> set[tuple[str, frozenset[str]]]:
     return {(channel, frozenset(ids)) for (channel, _), ids in groups.items()}
 
 
-@pytest.mark.parametrize("reverse", [False, True], ids=["in-order", "reversed"])
-def test_all_fixtures_in_one_command(store: Store, reverse: bool) -> None:
+@pytest.mark.parametrize(
+    ("reverse", "batch_size"),
+    [(False, "2000"), (True, "2000"), (True, "1")],
+    ids=["in-order", "reversed", "reversed-one-record-per-batch"],
+)
+def test_all_fixtures_in_one_command(store: Store, reverse: bool, batch_size: str) -> None:
+    """With one record per batch, replies are committed before their parents arrive and merged later."""
     names = sorted(EXPECTATIONS, reverse=reverse)
     paths = {str(fixture_path(name)): EXPECTATIONS[name] for name in names}
     posts_by_channel: dict[str, set[str]] = defaultdict(set)
@@ -199,12 +189,8 @@ def test_all_fixtures_in_one_command(store: Store, reverse: bool) -> None:
     read = sum(expected_counts(expected)["read"] for expected in paths.values())
     new, bad = sum(len(ids) for ids in posts_by_channel.values()), sum(quarantined_by_format.values())
 
-    assert invoke_json("ingest", *paths) == {
-        "read": read,
-        "new": new,
-        "duplicates": read - new - bad,
-        "quarantined": bad,
-    }
+    counts = invoke_json("ingest", *paths, "--batch-size", batch_size)
+    assert counts == {"read": read, "new": new, "duplicates": read - new - bad, "quarantined": bad}
 
     stats = invoke_json("stats")
     assert stats["posts_by_channel"] == {channel: len(ids) for channel, ids in sorted(posts_by_channel.items())}

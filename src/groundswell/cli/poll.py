@@ -14,12 +14,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from groundswell.channels.bluesky.poller import BlueskyPoller
-from groundswell.channels.mastodon.poller import MastodonPoller
 from groundswell.channels.polling import Poller
-from groundswell.channels.reddit.poller import RedditPoller
-from groundswell.channels.rss.poller import RssPoller
-from groundswell.channels.x.poller import XSearchPoller
 from groundswell.cli.common import DbOption, human, open_store, print_json, stderr
 from groundswell.config import Settings, get_settings
 from groundswell.errors import ChannelUnavailable, ConfigurationError
@@ -132,6 +127,9 @@ def poll_x(
     """Poll X recent search (last 7 days) for new posts matching a query."""
     token = _required(bearer_token, "--bearer-token", "x_bearer_token")
     url = base_url or get_settings().x_base_url
+    # Client libraries load only for the channel polled: they cost seconds of start-up for every command.
+    from groundswell.channels.x.poller import XSearchPoller
+
     poller = _build(lambda: XSearchPoller(query, token, base_url=url))
     _run(poller, interval=interval, max_polls=max_polls, as_json=as_json, db=db)
 
@@ -165,6 +163,8 @@ def poll_mastodon(
     token = access_token or get_settings().mastodon_access_token
     if mentions:
         token = _required(token, "--access-token", "mastodon_access_token")
+    from groundswell.channels.mastodon.poller import MastodonPoller
+
     poller = _build(
         lambda: MastodonPoller(instance, access_token=token, hashtag=hashtag, query=query, mentions=mentions)
     )
@@ -197,6 +197,8 @@ def poll_bluesky(
     account = _required(handle, "--handle", "bluesky_handle")
     password = _required(app_password, "--app-password", "bluesky_app_password")
     url = base_url or get_settings().bluesky_base_url
+    from groundswell.channels.bluesky.poller import BlueskyPoller
+
     poller = _build(lambda: BlueskyPoller(account, password, query=query, actor=actor, base_url=url))
     _run(poller, interval=interval, max_polls=max_polls, as_json=as_json, db=db)
 
@@ -233,6 +235,8 @@ def poll_reddit(
     secret = _required(client_secret, "--client-secret", "reddit_client_secret")
     agent = _required(user_agent, "--user-agent", "reddit_user_agent")
     url = base_url or settings.reddit_base_url
+    from groundswell.channels.reddit.poller import RedditPoller
+
     poller = _build(lambda: RedditPoller(app_id, secret, agent, subreddit, query=query, base_url=url))
     _run(poller, interval=interval, max_polls=max_polls, as_json=as_json, db=db)
 
@@ -246,5 +250,7 @@ def poll_rss(
     db: DbOption = None,
 ) -> None:
     """Poll an RSS or Atom feed; unchanged feeds cost one conditional request."""
+    from groundswell.channels.rss.poller import RssPoller
+
     poller = _build(lambda: RssPoller(url))
     _run(poller, interval=interval, max_polls=max_polls, as_json=as_json, db=db)

@@ -11,7 +11,7 @@ from groundswell.posts.service import search_posts
 app = typer.Typer(help="Find stored posts.", no_args_is_help=True)
 
 
-@app.command("search")
+@app.command("search", context_settings={"ignore_unknown_options": True})
 def search(
     query: Annotated[str, typer.Argument(help='Words, "exact phrases", OR, and -excluded words.')],
     limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,

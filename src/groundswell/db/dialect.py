@@ -86,11 +86,12 @@ def to_fts5_query(query: str) -> str:
         if word.startswith("-") and len(word) > 1:
             negated, word = "-", word[1:]
         term = (phrase if phrase else word).replace('"', "").strip()
-        if not term:
+        if not re.search(r"\w", term):  # punctuation alone is no word to look for
             continue
         quoted = f'"{term}"'
         if negated:
             negatives.append(quoted)
+            pending_or = False
         elif pending_or:
             positives[-1] = f"{positives[-1]} OR {quoted}"
             pending_or = False
@@ -113,8 +114,7 @@ def search_post_ids(connection: Connection, query: str, *, limit: int, offset: i
         )
         params = {"q": to_fts5_query(query), "limit": limit, "offset": offset}
     else:
-        if not query.strip():
-            raise InvalidInput("search needs at least one word to look for")
+        to_fts5_query(query)  # the same validation on both databases
         sql = text(
             "SELECT id, ts_rank_cd(search_vector, q) AS score FROM posts, websearch_to_tsquery('english', :q) q "
             "WHERE search_vector @@ q ORDER BY score DESC, id DESC LIMIT :limit OFFSET :offset"

@@ -20,7 +20,8 @@ _CORE_FIELDS = frozenset({"id", "channel", "text", "created_at"})
 
 class JsonLinesConnector:
     name: ClassVar[str] = "jsonl"
-    suffixes: ClassVar[tuple[str, ...]] = (".jsonl", ".ndjson", ".json")
+    # Not .json: a .json file is usually one document (an API page), which a platform connector claims.
+    suffixes: ClassVar[tuple[str, ...]] = (".jsonl", ".ndjson")
 
     def read(self, path: Path) -> Iterator[RawRecord]:
         return read_lines(path)
