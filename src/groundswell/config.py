@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     # Posts per transaction during ingest: large enough to amortise commits, small enough that a
     # crash repeats little work.
     ingest_batch_size: int = Field(default=2000, ge=1, le=50_000)
+    # SQLite page cache per connection; large ingests slow down once their indexes outgrow it.
+    sqlite_cache_mib: int = Field(default=256, ge=2, le=65_536)
     # Channel names accepted besides the built-in ones (comma-separated), for in-house sources.
     extra_channels: str = ""
     # A naive timestamp (no offset) is read in this zone.

@@ -45,7 +45,7 @@ def open_store(db: str | None, *, migrate: bool = True) -> Store:
     settings = get_settings()
     set_extra_channels(settings.extra_channels)
     set_default_timezone(settings.default_timezone)
-    engine = make_engine(db or settings.database_url)
+    engine = make_engine(db or settings.database_url, sqlite_cache_mib=settings.sqlite_cache_mib)
     if migrate:
         ensure_schema(engine)
     return Store(settings=settings, engine=engine, sessions=make_session_factory(engine))
