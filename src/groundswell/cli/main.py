@@ -8,7 +8,7 @@ import sys
 import typer
 
 from groundswell import __version__
-from groundswell.cli import db, poll, posts, quarantine
+from groundswell.cli import db, policy, poll, posts, quarantine
 from groundswell.cli.common import stderr
 from groundswell.cli.demo import demo
 from groundswell.cli.ingest import ingest
@@ -26,6 +26,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(posts.app, name="posts")
 app.add_typer(quarantine.app, name="quarantine")
 app.add_typer(poll.app, name="poll")
+app.add_typer(policy.app, name="policy")
 app.command("ingest")(ingest)
 app.command("stats")(stats)
 app.command("demo")(demo)
