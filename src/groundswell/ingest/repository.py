@@ -40,18 +40,8 @@ def _id_chunks(keys: Iterable[Key]) -> Iterable[tuple[str, list[str]]]:
             yield channel, ids[start : start + _CHUNK]
 
 
-def existing_post_keys(session: Session, keys: Iterable[Key]) -> set[Key]:
-    found: set[Key] = set()
-    connection = session.connection()
-    for channel, ids in _id_chunks(keys):
-        stmt = select(Post.external_id).where(
-            Post.channel == channel, column_in(connection, Post.external_id.expression, ids)
-        )
-        found.update((channel, external_id) for external_id in session.scalars(stmt))
-    return found
-
-
 def conversation_ids_of_posts(session: Session, keys: Iterable[Key]) -> dict[Key, int]:
+    """The stored posts among `keys`, with the conversation each belongs to."""
     found: dict[Key, int] = {}
     connection = session.connection()
     for channel, ids in _id_chunks(keys):

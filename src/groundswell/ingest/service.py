@@ -30,7 +30,7 @@ def store_batch(
     unique: dict[Key, ParsedPost] = {}
     for item in parsed:
         unique.setdefault((item.post.channel, item.post.external_id), item)
-    stored = repository.existing_post_keys(session, unique.keys())
+    stored = repository.conversation_ids_of_posts(session, unique.keys())
     fresh = [item for key, item in unique.items() if key not in stored]
 
     author_keys: dict[Key, AuthorIn] = {}
