@@ -7,8 +7,11 @@ posts it fetched, so a crash never skips or repeats a page.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
+
+import orjson
 
 from groundswell.channels.base import RawRecord
 
@@ -32,3 +35,18 @@ class Poller(Protocol):
     def poll(self, cursor: str | None) -> PollResult:
         """Fetch what is new since `cursor` (everything recent when None). Raises ChannelUnavailable."""
         ...
+
+
+def load_json_cursor(cursor: str | None, *, source: str) -> dict[str, Any]:
+    """A cursor that a poller saved as a JSON object; an unreadable one restarts from the newest posts
+    (the ingest's dedupe makes that safe) rather than stopping the poller."""
+    if not cursor:
+        return {}
+    try:
+        state = orjson.loads(cursor)
+    except orjson.JSONDecodeError:
+        state = None
+    if not isinstance(state, dict):
+        logging.getLogger(__name__).warning("ignoring unreadable %s cursor %r; polling from the newest", source, cursor)
+        return {}
+    return state

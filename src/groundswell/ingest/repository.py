@@ -40,28 +40,24 @@ def _id_chunks(keys: Iterable[Key]) -> Iterable[tuple[str, list[str]]]:
             yield channel, ids[start : start + _CHUNK]
 
 
+def _lookup(session: Session, keys: Iterable[Key], channel: Any, external: Any, value: Any) -> dict[Key, Any]:
+    """`value` for each stored (channel, external id) among `keys`, in chunked per-channel queries."""
+    found: dict[Key, Any] = {}
+    connection = session.connection()
+    for name, ids in _id_chunks(keys):
+        stmt = select(external, value).where(channel == name, column_in(connection, external.expression, ids))
+        found.update(((name, ext), val) for ext, val in session.execute(stmt))
+    return found
+
+
 def conversation_ids_of_posts(session: Session, keys: Iterable[Key]) -> dict[Key, int]:
     """The stored posts among `keys`, with the conversation each belongs to."""
-    found: dict[Key, int] = {}
-    connection = session.connection()
-    for channel, ids in _id_chunks(keys):
-        stmt = select(Post.external_id, Post.conversation_id).where(
-            Post.channel == channel, column_in(connection, Post.external_id.expression, ids)
-        )
-        found.update(((channel, ext), conv) for ext, conv in session.execute(stmt))
-    return found
+    return _lookup(session, keys, Post.channel, Post.external_id, Post.conversation_id)
 
 
 def conversation_ids_by_root(session: Session, keys: Iterable[Key]) -> dict[Key, int]:
     """Ids of existing conversations keyed by (channel, root external id)."""
-    found: dict[Key, int] = {}
-    connection = session.connection()
-    for channel, ids in _id_chunks(keys):
-        stmt = select(Conversation.root_external_id, Conversation.id).where(
-            Conversation.channel == channel, column_in(connection, Conversation.root_external_id.expression, ids)
-        )
-        found.update(((channel, root), cid) for root, cid in session.execute(stmt))
-    return found
+    return _lookup(session, keys, Conversation.channel, Conversation.root_external_id, Conversation.id)
 
 
 def upsert_conversations(session: Session, rows: list[dict[str, Any]]) -> None:

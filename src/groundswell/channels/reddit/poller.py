@@ -9,10 +9,8 @@ The cursor is a small JSON object with the newest fullname seen of each kind, e.
 
 from __future__ import annotations
 
-import logging
 from typing import Any, ClassVar
 
-import orjson
 import praw
 import praw.exceptions
 import prawcore
@@ -20,11 +18,9 @@ import requests
 
 from groundswell.channels.base import RawRecord
 from groundswell.channels.common import dump_json
-from groundswell.channels.polling import PollResult
+from groundswell.channels.polling import PollResult, load_json_cursor
 from groundswell.channels.reddit.connector import CHANNEL, things_in
 from groundswell.errors import ChannelUnavailable, ConfigurationError
-
-log = logging.getLogger(__name__)
 
 # Reddit listings hold at most 100 things a page; after a long pause, up to this many pages are
 # fetched per kind, and the rest arrives with the next poll.
@@ -171,14 +167,7 @@ def _load_cursor(cursor: str | None) -> dict[str, Any]:
         return {}
     if cursor.startswith(("t1_", "t3_")):  # a bare fullname: the newest of that kind
         return {cursor[:2]: cursor}
-    try:
-        state = orjson.loads(cursor)
-    except orjson.JSONDecodeError:
-        state = None
-    if not isinstance(state, dict):
-        log.warning("ignoring unreadable reddit cursor %r; polling from the newest posts", cursor)
-        return {}
-    return state
+    return load_json_cursor(cursor, source="reddit")
 
 
 def _unavailable(response: requests.Response, subreddit: str) -> ChannelUnavailable:

@@ -10,20 +10,15 @@ drops them.
 from __future__ import annotations
 
 import io
-import logging
 from typing import ClassVar
-
-import orjson
 
 from groundswell.channels import http
 from groundswell.channels.base import RawRecord
 from groundswell.channels.common import dump_json
-from groundswell.channels.polling import PollResult
+from groundswell.channels.polling import PollResult, load_json_cursor
 from groundswell.channels.rss.connector import CHANNEL
 from groundswell.channels.rss.feed_xml import FeedSyntaxError, split_feed
 from groundswell.errors import ChannelUnavailable, ConfigurationError
-
-log = logging.getLogger(__name__)
 
 
 class RssPoller:
@@ -76,13 +71,5 @@ class RssPoller:
 
 
 def _load_cursor(cursor: str | None) -> dict[str, str]:
-    if not cursor:
-        return {}
-    try:
-        state = orjson.loads(cursor)
-    except orjson.JSONDecodeError:
-        state = None
-    if not isinstance(state, dict):
-        log.warning("ignoring unreadable feed cursor %r; fetching the whole feed", cursor)
-        return {}
+    state = load_json_cursor(cursor, source="feed")
     return {k: v for k, v in state.items() if isinstance(v, str)}
