@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     x_bearer_token: str | None = None
     x_base_url: str = "https://api.x.com"
 
+    # A folder of enrichment models (the layout `groundswell train` writes) used instead of the bundled ones.
+    models_dir: Path | None = None
+    # Threads per ONNX inference session; 0 lets onnxruntime use every core.
+    inference_threads: int = Field(default=0, ge=0, le=256)
+
     require_shared: bool = False
     shared_data_dir: Path | None = None
 

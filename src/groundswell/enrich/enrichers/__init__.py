@@ -1,0 +1,1 @@
+"""The built-in enrichers, registered under the `groundswell.enrichers` entry point."""
