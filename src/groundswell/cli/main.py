@@ -8,9 +8,11 @@ import sys
 import typer
 
 from groundswell import __version__
-from groundswell.cli import db, policy, poll, posts, quarantine
+from groundswell.cli import db, enrich, label, policy, poll, posts, quarantine, train
 from groundswell.cli.common import stderr
 from groundswell.cli.demo import demo
+from groundswell.cli.eval import eval_command
+from groundswell.cli.models import models_command
 from groundswell.cli.ingest import ingest
 from groundswell.cli.stats import stats
 from groundswell.errors import GroundswellError
@@ -27,9 +29,14 @@ app.add_typer(posts.app, name="posts")
 app.add_typer(quarantine.app, name="quarantine")
 app.add_typer(poll.app, name="poll")
 app.add_typer(policy.app, name="policy")
+app.add_typer(label.app, name="label")
+app.add_typer(enrich.app, name="enrich")
+app.add_typer(train.app, name="train")
 app.command("ingest")(ingest)
 app.command("stats")(stats)
 app.command("demo")(demo)
+app.command("eval")(eval_command)
+app.command("models")(models_command)
 
 
 def _version(value: bool) -> None:

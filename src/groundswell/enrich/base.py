@@ -55,13 +55,15 @@ class Batch:
     def pooled(self) -> np.ndarray:
         if self.encoder is None:
             raise RuntimeError("this pipeline has no encoder")
-        return self.encoder.pooled(self.texts)
+        vectors: np.ndarray = self.encoder.pooled(self.texts)
+        return vectors
 
     @cached_property
     def embeddings(self) -> np.ndarray:
         vectors = self.pooled
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.maximum(norms, 1e-12)
+        unit: np.ndarray = vectors / np.maximum(norms, 1e-12)
+        return unit
 
 
 class Enricher(Protocol):

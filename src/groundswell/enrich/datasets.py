@@ -42,8 +42,11 @@ def read_semeval_tsv(path: Path) -> list[LabelledText]:
 
 def read_tweeteval(folder: Path, split: str) -> list[LabelledText]:
     """A TweetEval task folder: `{split}_text.txt`, `{split}_labels.txt` and `mapping.txt`."""
-    mapping_path, text_path, label_path = (folder / "mapping.txt", folder / f"{split}_text.txt",
-                                           folder / f"{split}_labels.txt")
+    mapping_path, text_path, label_path = (
+        folder / "mapping.txt",
+        folder / f"{split}_text.txt",
+        folder / f"{split}_labels.txt",
+    )
     for path in (mapping_path, text_path, label_path):
         if not path.is_file():
             raise InvalidInput(f"{path} not found: a TweetEval folder holds mapping.txt and {split}_*.txt")

@@ -16,15 +16,17 @@ from groundswell.errors import ConfigurationError
 
 
 class OnnxEncoder:
-    def __init__(self, model_path: Path, tokenizer_path: Path, *, model_id: str, max_length: int = 128,
-                 threads: int = 0) -> None:
+    def __init__(
+        self, model_path: Path, tokenizer_path: Path, *, model_id: str, max_length: int = 128, threads: int = 0
+    ) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
         for path in (model_path, tokenizer_path):
             if not path.is_file():
-                raise ConfigurationError(f"model file {path} is missing; reinstall groundswell or run "
-                                         "`groundswell train encoder`")
+                raise ConfigurationError(
+                    f"model file {path} is missing; reinstall groundswell or run `groundswell train encoder`"
+                )
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
@@ -59,16 +61,32 @@ class OnnxEncoder:
 
 
 class StaticEncoder:
-    def __init__(self, folder: Path, *, model_id: str) -> None:
-        if not (folder / "config.json").is_file():
-            raise ConfigurationError(f"static model folder {folder} is missing or incomplete; reinstall "
-                                     "groundswell or run `groundswell train encoder`")
-        from model2vec import StaticModel
+    """Mean of static token vectors (model2vec's layout: `model.safetensors` with `embeddings`, plus
+    `tokenizer.json`), pooled for a whole batch with one `np.add.reduceat`."""
 
-        self._model = StaticModel.from_pretrained(str(folder))
+    def __init__(self, folder: Path, *, model_id: str, max_tokens: int = 512) -> None:
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        if not (folder / "model.safetensors").is_file() or not (folder / "tokenizer.json").is_file():
+            raise ConfigurationError(
+                f"static model folder {folder} is missing or incomplete; reinstall "
+                "groundswell or run `groundswell train encoder`"
+            )
+        # int8 tables share one scale, so dropping it changes lengths, not directions.
+        self._table = load_file(str(folder / "model.safetensors"))["embeddings"].astype(np.float32)
+        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self._tokenizer.no_padding()
+        self._tokenizer.no_truncation()
+        self._max_tokens = max_tokens
         self.model_id = model_id
-        self.dimension = int(self._model.dim)
+        self.dimension = int(self._table.shape[1])
 
     def pooled(self, texts: Sequence[str]) -> np.ndarray:
-        return np.asarray(self._model.encode(list(texts), show_progress_bar=False, use_multiprocessing=False),
-                          dtype=np.float32)
+        encodings = self._tokenizer.encode_batch_fast(list(texts), add_special_tokens=False)
+        ids = [e.ids[: self._max_tokens] or [0] for e in encodings]
+        lengths = np.fromiter((len(i) for i in ids), dtype=np.int64, count=len(ids))
+        flat = np.fromiter((t for row in ids for t in row), dtype=np.int64, count=int(lengths.sum()))
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        sums: np.ndarray = np.add.reduceat(self._table[flat], starts, axis=0)
+        return sums / lengths[:, None]

@@ -16,8 +16,9 @@ EVALUATED_TASKS = ("sentiment", "emotion", "offensive", "intent", "topics", "lan
 NONE = "none"
 
 
-def load_evaluation_rows(task: str, path: Path, *, label_field: str | None, held_out_of_training: bool,
-                         seed: int) -> list[LabelledText]:
+def load_evaluation_rows(
+    task: str, path: Path, *, label_field: str | None, held_out_of_training: bool, seed: int
+) -> list[LabelledText]:
     """The labelled rows to score. With `held_out_of_training`, a single file is split exactly as
     `groundswell train` split it and only the part training never saw is kept."""
     if task == "intent" and label_field is None and path.suffix == ".jsonl":
@@ -33,8 +34,9 @@ def load_evaluation_rows(task: str, path: Path, *, label_field: str | None, held
     return rows
 
 
-def evaluate(task: str, rows: Sequence[LabelledText], spec: PipelineSpec,
-             progress: Callable[[int], None] = lambda n: None) -> dict[str, Any]:
+def evaluate(
+    task: str, rows: Sequence[LabelledText], spec: PipelineSpec, progress: Callable[[int], None] = lambda n: None
+) -> dict[str, Any]:
     if task not in EVALUATED_TASKS:
         raise InvalidInput(f"cannot evaluate {task!r}; choose one of {', '.join(EVALUATED_TASKS)}")
     pipeline = Pipeline(spec)
@@ -67,7 +69,8 @@ def _normalise(task: str, label: str) -> str:
     """Common spellings in public data sets, mapped to the enricher's labels."""
     if task == "offensive":
         return {"off": "offensive", "not": "not-offensive", "1": "offensive", "0": "not-offensive"}.get(
-            label.lower(), label)
+            label.lower(), label
+        )
     if task in {"sentiment", "emotion"}:
         return label.lower()
     return label

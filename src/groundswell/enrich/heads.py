@@ -11,7 +11,8 @@ import numpy as np
 def softmax(logits: np.ndarray) -> np.ndarray:
     shifted = logits - logits.max(axis=1, keepdims=True)
     exp = np.exp(shifted)
-    return exp / exp.sum(axis=1, keepdims=True)
+    result: np.ndarray = exp / exp.sum(axis=1, keepdims=True)
+    return result
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,8 @@ class SoftmaxHead:
     temperature: float = 1.0
 
     def logits(self, vectors: np.ndarray) -> np.ndarray:
-        return vectors @ self.weight + self.bias
+        result: np.ndarray = vectors @ self.weight + self.bias
+        return result
 
     def probabilities(self, vectors: np.ndarray) -> np.ndarray:
         return softmax(self.logits(vectors) / self.temperature)
@@ -36,7 +38,8 @@ class MultiLabelHead:
     thresholds: np.ndarray  # (labels,)
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-(features @ self.weight + self.bias)))
+        result: np.ndarray = 1.0 / (1.0 + np.exp(-(features @ self.weight + self.bias)))
+        return result
 
 
 def fit_temperature(logits: np.ndarray, targets: np.ndarray) -> float:

@@ -48,11 +48,14 @@ class HuggingFaceClassifier:
 
         def run(texts: list[str]) -> np.ndarray:
             encoded = tokenizer.encode_batch(texts)
-            feeds = {"input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
-                     "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64)}
+            feeds = {
+                "input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
+                "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
+            }
             if "token_type_ids" in names:
                 feeds["token_type_ids"] = np.array([e.type_ids for e in encoded], dtype=np.int64)
-            return np.asarray(session.run(None, feeds)[0], dtype=np.float32)
+            logits: np.ndarray = np.asarray(session.run(None, feeds)[0], dtype=np.float32)
+            return logits
 
         return run
 
@@ -61,14 +64,17 @@ class HuggingFaceClassifier:
             import torch
             from transformers import AutoModelForSequenceClassification, AutoTokenizer
         except ImportError:
-            raise ConfigurationError(f"{folder} holds PyTorch weights only: export it to ONNX "
-                                     "(model.onnx + tokenizer.json) or install groundswell[train]") from None
+            raise ConfigurationError(
+                f"{folder} holds PyTorch weights only: export it to ONNX "
+                "(model.onnx + tokenizer.json) or install groundswell[train]"
+            ) from None
         tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
         model = AutoModelForSequenceClassification.from_pretrained(str(folder), local_files_only=True).eval()
 
         def run(texts: list[str]) -> np.ndarray:
             with torch.no_grad():
                 batch = tokenizer(texts, padding=True, truncation=True, max_length=max_length, return_tensors="pt")
-                return model(**batch).logits.float().numpy()
+                logits: np.ndarray = model(**batch).logits.float().numpy()
+                return logits
 
         return run

@@ -39,13 +39,20 @@ def post_input(record: dict[str, Any]) -> PostInput:
     text = next((record[f] for f in TEXT_FIELDS if isinstance(record.get(f), str)), None)
     if text is None:
         raise ValueError(f"no text field ({', '.join(TEXT_FIELDS)})")
-    author = record.get("author") if isinstance(record.get("author"), dict) else {}
-    location = record.get("author_location") or record.get("user_location") or author.get("location") \
-        or record.get("location")
-    reach = sum(
+    raw_author = record.get("author")
+    author: dict[str, Any] = raw_author if isinstance(raw_author, dict) else {}
+    location = (
+        record.get("author_location") or record.get("user_location") or author.get("location") or record.get("location")
+    )
+    reach: int = sum(
         _count(value)
-        for value in (record.get("followers"), author.get("followers"), record.get("retweet_count"),
-                      record.get("reposts"), record.get("likes"))
+        for value in (
+            record.get("followers"),
+            author.get("followers"),
+            record.get("retweet_count"),
+            record.get("reposts"),
+            record.get("likes"),
+        )
     )
     return PostInput(
         text=text,
@@ -57,8 +64,13 @@ def post_input(record: dict[str, Any]) -> PostInput:
 
 
 def enrich_jsonl(
-    source: IO[bytes], target: IO[bytes], pipeline: Pipeline, *, rejects: Callable[[Rejected], None],
-    progress: Callable[[int], None] = lambda n: None, chunk: int = 256,
+    source: IO[bytes],
+    target: IO[bytes],
+    pipeline: Pipeline,
+    *,
+    rejects: Callable[[Rejected], None],
+    progress: Callable[[int], None] = lambda n: None,
+    chunk: int = 256,
 ) -> JsonlSummary:
     summary = JsonlSummary()
     for records in _chunks(source, chunk, summary, rejects):
@@ -72,8 +84,9 @@ def enrich_jsonl(
     return summary
 
 
-def _chunks(source: IO[bytes], size: int, summary: JsonlSummary, rejects: Callable[[Rejected], None]
-            ) -> Iterator[list[tuple[dict[str, Any], PostInput]]]:
+def _chunks(
+    source: IO[bytes], size: int, summary: JsonlSummary, rejects: Callable[[Rejected], None]
+) -> Iterator[list[tuple[dict[str, Any], PostInput]]]:
     batch: list[tuple[dict[str, Any], PostInput]] = []
     for number, raw in enumerate(source, 1):
         if not raw.strip():

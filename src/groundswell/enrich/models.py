@@ -51,8 +51,9 @@ class ModelBundle:
         try:
             return dict(self.card["tasks"][task])
         except KeyError:
-            raise ConfigurationError(f"the models in {self.folder} have no {task!r} head; "
-                                     f"run `groundswell train {task}`") from None
+            raise ConfigurationError(
+                f"the models in {self.folder} have no {task!r} head; run `groundswell train {task}`"
+            ) from None
 
     def softmax_head(self, tier: str, task: str) -> SoftmaxHead:
         info = self.task(task)
@@ -87,8 +88,10 @@ class ModelBundle:
 def _open_bundle(folder: Path) -> ModelBundle:
     card_path = folder / "card.json"
     if not card_path.is_file():
-        raise InvalidInput(f"no model card at {card_path}: point --models (or GROUNDSWELL_MODELS_DIR) at a folder "
-                           "written by `groundswell train`")
+        raise InvalidInput(
+            f"no model card at {card_path}: point --models (or GROUNDSWELL_MODELS_DIR) at a folder "
+            "written by `groundswell train`"
+        )
     card = json.loads(card_path.read_text("utf-8"))
     heads_path = folder / "heads.npz"
     arrays: dict[str, np.ndarray] = {}
@@ -105,8 +108,12 @@ def _encoder(folder: Path, tier: str, model_id: str) -> TextEncoder:
     from groundswell.enrich.encoders import OnnxEncoder, StaticEncoder
 
     if tier == "accurate":
-        return OnnxEncoder(folder / "encoder.onnx", folder / "tokenizer.json", model_id=model_id,
-                           threads=get_settings().inference_threads)
+        return OnnxEncoder(
+            folder / "encoder.onnx",
+            folder / "tokenizer.json",
+            model_id=model_id,
+            threads=get_settings().inference_threads,
+        )
     if tier == "fast":
         return StaticEncoder(folder / "static", model_id=model_id)
     raise InvalidInput(f"unknown tier {tier!r}: choose one of {', '.join(TIERS)}")

@@ -1,9 +1,9 @@
 """The user's topics file: the company's own routing categories, defined without training a model.
 
-    topics:
-      - name: Lost Luggage
-        description: Bags that did not arrive, went missing or were left behind.
-        examples: ["my bag never made it to LAX", "where is my suitcase"]
+topics:
+  - name: Lost Luggage
+    description: Bags that did not arrive, went missing or were left behind.
+    examples: ["my bag never made it to LAX", "where is my suitcase"]
 """
 
 from __future__ import annotations

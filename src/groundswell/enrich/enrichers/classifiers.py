@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from groundswell.enrich.base import Batch
+from groundswell.enrich.hf_model import HuggingFaceClassifier
 from groundswell.enrich.pipeline import Resources
 
 CODE_VERSION = "1"
@@ -23,15 +24,13 @@ class HeadClassifier:
 
     def __init__(self, resources: Resources) -> None:
         override = resources.override_for(self.name)
+        self._external: HuggingFaceClassifier | None = None
         if override:
-            from groundswell.enrich.hf_model import HuggingFaceClassifier
-
             self._external = HuggingFaceClassifier(Path(override))
             self.labels = self._external.labels
             self.uses_encoder = False
             self.version = f"{CODE_VERSION}+{self._external.model_id}"
         else:
-            self._external = None
             self._head = resources.models.softmax_head(resources.spec.tier, self.name)
             self.labels = self._head.labels
             self.uses_encoder = True

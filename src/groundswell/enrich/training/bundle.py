@@ -39,8 +39,9 @@ class TaskSplit:
     source: str  # where the rows came from, for the card
 
 
-def fit_heads(folder: Path, splits: Sequence[TaskSplit], *, seed: int, progress: Progress,
-              training: dict[str, Any] | None = None) -> dict[str, Any]:
+def fit_heads(
+    folder: Path, splits: Sequence[TaskSplit], *, seed: int, progress: Progress, training: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Fit each split's heads for both tiers, save them into `folder/heads.npz`, update the card."""
     from groundswell.enrich.models import _encoder
 
@@ -64,7 +65,7 @@ def fit_heads(folder: Path, splits: Sequence[TaskSplit], *, seed: int, progress:
             progress(f"{tier} tier {split.task}: {metrics}")
     if training:
         card.setdefault("training", {}).update(training)
-    np.savez(folder / "heads.npz", **arrays)
+    np.savez(folder / "heads.npz", **arrays)  # type: ignore[arg-type]
     card["seed"] = seed
     card["built_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     card["built_with"] = {"python": platform.python_version()}
@@ -74,16 +75,16 @@ def fit_heads(folder: Path, splits: Sequence[TaskSplit], *, seed: int, progress:
     return card
 
 
-def _fit_one(encoder: TextEncoder, split: TaskSplit, *, seed: int
-             ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+def _fit_one(
+    encoder: TextEncoder, split: TaskSplit, *, seed: int
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     if split.task == "intent":
         head, descriptions, metrics = fit_intent_head(encoder, split.train, split.held_out, seed=seed)
-        parts = {"weight": head.weight, "bias": head.bias, "thresholds": head.thresholds,
-                 "descriptions": descriptions}
-        return {"labels": list(head.labels), "kind": "multi-label"}, parts, metrics
+        arrays = {"weight": head.weight, "bias": head.bias, "thresholds": head.thresholds, "descriptions": descriptions}
+        return {"labels": list(head.labels), "kind": "multi-label"}, arrays, metrics
     labels = SINGLE_LABEL_TASKS[split.task]
     softmax, metrics = fit_softmax_head(encoder, labels, split.train, split.held_out, seed=seed)
-    parts = {"weight": softmax.weight, "bias": softmax.bias, "temperature": softmax.temperature}
+    parts: dict[str, Any] = {"weight": softmax.weight, "bias": softmax.bias, "temperature": softmax.temperature}
     return {"labels": list(labels), "kind": "single-label"}, parts, metrics
 
 

@@ -54,7 +54,8 @@ def finetune(
     output_dir: Path,
     progress: Callable[[str], None] = print,
 ) -> dict[str, Any]:
-    """Train, then save the encoder (Hugging Face format) and the task heads to `output_dir`."""
+    """Train, then save the encoder (Hugging Face format) to `output_dir`. The heads trained here only
+    shape the encoder; `fit_heads` fits the shipped heads on the exported encoder's own vectors."""
     import numpy as np
     import torch
     from transformers import AutoModel, AutoTokenizer
@@ -93,18 +94,17 @@ def finetune(
     running = 0.0
     for step, (task_name, rows) in enumerate(batches, 1):
         task = index[task_name]
-        encoded = tokenizer([r.text for r in rows], padding=True, truncation=True,
-                            max_length=config.max_length, return_tensors="pt")
+        encoded = tokenizer(
+            [r.text for r in rows], padding=True, truncation=True, max_length=config.max_length, return_tensors="pt"
+        )
         pooled = mean_pool(student(**encoded).last_hidden_state, encoded["attention_mask"])
         targets = torch.tensor([task.labels.index(r.label) for r in rows])
         loss = torch.nn.functional.cross_entropy(heads[task_name](pooled), targets, weight=class_weights[task_name])
         if config.distill_weight:
             with torch.no_grad():
                 reference = mean_pool(teacher(**encoded).last_hidden_state, encoded["attention_mask"])
-            loss = loss + config.distill_weight * (
-                1 - torch.nn.functional.cosine_similarity(pooled, reference).mean()
-            )
-        loss.backward()
+            loss = loss + config.distill_weight * (1 - torch.nn.functional.cosine_similarity(pooled, reference).mean())
+        loss.backward()  # type: ignore[no-untyped-call]
         torch.nn.utils.clip_grad_norm_(student.parameters(), 1.0)
         optimiser.step()
         schedule.step()
@@ -112,18 +112,14 @@ def finetune(
         running = 0.98 * running + 0.02 * loss.item() if step > 1 else loss.item()
         if step % 50 == 0 or step == total_steps:
             elapsed = time.monotonic() - started
-            progress(f"step {step}/{total_steps} loss {running:.3f} "
-                     f"{elapsed / 60:.1f} min, about {elapsed / step * (total_steps - step) / 60:.1f} min left")
+            progress(
+                f"step {step}/{total_steps} loss {running:.3f} "
+                f"{elapsed / 60:.1f} min, about {elapsed / step * (total_steps - step) / 60:.1f} min left"
+            )
 
     output_dir.mkdir(parents=True, exist_ok=True)
     student.save_pretrained(output_dir)
     tokenizer.save_pretrained(output_dir)
-    head_arrays = {}
-    for task in tasks:
-        layer = heads[task.name]
-        head_arrays[f"{task.name}.weight"] = layer.weight.detach().numpy().T.copy()
-        head_arrays[f"{task.name}.bias"] = layer.bias.detach().numpy().copy()
-    np.savez(output_dir / "heads.npz", **head_arrays)
     summary = {
         "config": asdict(config),
         "tasks": {t.name: {"labels": t.labels, "rows": len(t.rows)} for t in tasks},

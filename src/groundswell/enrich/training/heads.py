@@ -18,8 +18,13 @@ def encode_texts(encoder: TextEncoder, texts: Sequence[str], chunk: int = 512) -
 
 
 def fit_softmax_head(
-    encoder: TextEncoder, labels: Sequence[str], train: Sequence[LabelledText], held_out: Sequence[LabelledText],
-    *, seed: int, regularisation: float = 1.0,
+    encoder: TextEncoder,
+    labels: Sequence[str],
+    train: Sequence[LabelledText],
+    held_out: Sequence[LabelledText],
+    *,
+    seed: int,
+    regularisation: float = 1.0,
 ) -> tuple[SoftmaxHead, dict[str, Any]]:
     """A class-balanced logistic regression (the targets are macro-averaged), its temperature fitted on
     the held-out rows, and the held-out figures."""
