@@ -29,6 +29,9 @@ from tests.support.records import record, write_jsonl
 pytestmark = pytest.mark.ray
 
 SPEC = PipelineSpec(only=("language", "locations"))
+# Every enricher, with the bundled models and a topics file: a post's results must not depend on which
+# worker or batch it lands in.
+FULL_SPEC = PipelineSpec(topics_path=str(Path(__file__).resolve().parents[2] / "examples/topics/airline.yaml"))
 TEXTS = [
     "My PulsePad battery died after two days in Chicago",
     "La batería de mi PulsePad no dura nada",
@@ -81,8 +84,8 @@ def test_ray_gives_exactly_the_local_results(ray_cluster: Any) -> None:
         (1000 + n, PostInput(text, ["Chicago, IL", None, "Austin"][n % 3], n * 7, start + timedelta(hours=n), "x"))
         for n, text in enumerate(TEXTS * 5)
     ]
-    local = dict(run_locally(SPEC, chunks_of(posts, 8)))
-    on_ray = list(run_on_ray(SPEC, chunks_of(posts, 8), actors=2, batch_size=16))
+    local = dict(run_locally(FULL_SPEC, chunks_of(posts, 8)))
+    on_ray = list(run_on_ray(FULL_SPEC, chunks_of(posts, 8), actors=2, batch_size=16))
     assert len(on_ray) == len(posts)
     assert dict(on_ray) == local
     assert {values["language"] for values in local.values()} >= {"en", "es", "fr", "de"}

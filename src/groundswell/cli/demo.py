@@ -1,15 +1,23 @@
 from __future__ import annotations
 
+from importlib import resources
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from platformdirs import user_data_path
 from rich.table import Table
 
+from groundswell.analytics.enrichment_summary import enrichment_summary
 from groundswell.analytics.store_stats import store_stats
-from groundswell.cli.common import open_store, stdout
+from groundswell.cli.common import Store, open_store, stderr, stdout
+from groundswell.cli.demo_report import print_enrichment_summary
+from groundswell.cli.enrich_options import TierChoice, TierOption
 from groundswell.config import get_settings
-from groundswell.demo.loader import load_demo, reset_database
+from groundswell.demo.loader import DemoLoad, load_demo, reset_database
+
+# Shipped inside the package (the wheel holds only src/groundswell), so the demo works wherever it is installed.
+VOLTLINE_TOPICS = Path(str(resources.files("groundswell.demo").joinpath("voltline_topics.yaml")))
 
 
 def demo(
@@ -25,11 +33,20 @@ def demo(
     reset: Annotated[bool, typer.Option(help="Wipe a non-SQLite database that already holds posts.")] = False,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed tells the same story.")] = 7,
     volume: Annotated[int, typer.Option(min=100, max=200_000, help="How many posts to generate.")] = 3000,
+    enrich: Annotated[
+        bool,
+        typer.Option(
+            "--enrich/--no-enrich",
+            help="Enrich the demo posts (sentiment, intent, Voltline topics, urgency, places...) and summarise "
+            "what customers say; --no-enrich only stores them.",
+        ),
+    ] = True,
+    tier: TierOption = TierChoice.accurate,
 ) -> None:
     """Create a fresh demo database for Voltline, an invented electronics retailer, and fill it with a few
     thousand generated posts across channels over six weeks: questions, complaints, lost items at named
-    stores, praise, product ideas, an unexpected use of a product, and a sudden crisis. Needs no other
-    service and no downloaded data."""
+    stores, praise, product ideas, an unexpected use of a product, and a sudden crisis. Then enrich them with
+    the bundled models and summarise what customers say. Needs no other service and no downloaded data."""
     data_dir = user_data_path("groundswell", appauthor=False)
     settings = get_settings()
     configured = settings.database_url if "database_url" in settings.model_fields_set else None
@@ -38,9 +55,15 @@ def demo(
     reset_database(store.engine, force=reset)
     with stdout.status("Generating and ingesting the Voltline demo..."):
         loaded = load_demo(store.sessions, posts_file=data_dir / "demo-posts.jsonl", seed=seed, volume=volume)
+    _print_load(store, loaded)
+    if enrich:
+        _enrich_and_summarise(store, tier=tier)
+    _print_hints(url, loaded)
+
+
+def _print_load(store: Store, loaded: DemoLoad) -> None:
     with store.sessions() as session:
         stats = store_stats(session)
-
     table = Table("channel", "posts", title="Voltline demo: posts by channel")
     for channel, count in loaded.by_channel.most_common():
         table.add_row(channel, f"{count:,}")
@@ -52,10 +75,37 @@ def demo(
     stdout.print(
         f"Stored {stats.posts:,} posts from {stats.authors:,} authors in {stats.conversations:,} conversations "
         f"({loaded.counts.quarantined} quarantined) in {store.engine.url.render_as_string(hide_password=True)}.\n"
-        f"The generated posts are in {loaded.posts_file}.\n\nTry:\n"
+        f"The generated posts are in {loaded.posts_file}.",
+        soft_wrap=True,
+    )
+
+
+def _enrich_and_summarise(store: Store, *, tier: TierChoice) -> None:
+    """Enrich the stored demo posts through the ordinary service, then print what the enrichment says."""
+    from groundswell.enrich.pipeline import PipelineSpec
+    from groundswell.enrich.service import enrich_stored_posts
+
+    spec = PipelineSpec(tier=tier.value, topics_path=str(VOLTLINE_TOPICS))
+    with stderr.status(f"Loading the {tier.value} models to enrich the demo posts...") as status:
+
+        def progress(done: int, total: int) -> None:
+            status.update(f"Enriching the demo posts ({tier.value} tier): {done:,} of {total:,}...")
+
+        run = enrich_stored_posts(store.sessions, spec=spec, progress=progress)
+    with store.sessions() as session:
+        summary = enrichment_summary(session)
+    print_enrichment_summary(stdout, summary, run, tier=tier.value)
+
+
+def _print_hints(url: str, loaded: DemoLoad) -> None:
+    stdout.print(
+        "\nTry:\n"
         f"  groundswell posts search 'left my' --db {url}\n"
         f"  groundswell posts search 'ChargeDock smoke OR overheating' --db {url}\n"
         f"  groundswell posts search 'time-lapse' --db {url}\n"
-        f"  groundswell stats --db {url}",
+        f"  groundswell stats --db {url}\n"
+        f"  groundswell enrich --input {loaded.posts_file} --output enriched.jsonl --topics {VOLTLINE_TOPICS}\n"
+        f"  groundswell eval sentiment --input {loaded.posts_file} --label-field tone\n"
+        "  groundswell models",
         soft_wrap=True,
     )

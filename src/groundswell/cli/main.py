@@ -12,8 +12,8 @@ from groundswell.cli import db, enrich, label, policy, poll, posts, quarantine, 
 from groundswell.cli.common import stderr
 from groundswell.cli.demo import demo
 from groundswell.cli.eval import eval_command
-from groundswell.cli.models import models_command
 from groundswell.cli.ingest import ingest
+from groundswell.cli.models import models_command
 from groundswell.cli.stats import stats
 from groundswell.errors import GroundswellError
 

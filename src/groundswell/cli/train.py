@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from dataclasses import asdict
@@ -164,7 +165,8 @@ def _finetune(
     config = FinetuneConfig(base_model=str(base), seed=seed, epochs=epochs)
     if finetuned is not None:
         stderr.print(f"reusing the fine-tuned encoder in {finetuned}")
-        return {"reused": str(finetuned)}
+        record = finetuned / "finetune.json"  # written by fine-tuning: its configuration and duration
+        return json.loads(record.read_text("utf-8")) if record.is_file() else {"reused": str(finetuned)}
     tasks = [TaskData(name, list(SINGLE_LABEL_TASKS[name]), list(splits[name].train)) for name in SINGLE_LABEL_TASKS]
     summary = finetune(tasks, config, scratch / "finetuned", progress=stderr.print)
     result = asdict(config)
