@@ -88,8 +88,7 @@ def test_the_card_version_is_the_digest_of_the_files(card: dict[str, Any]) -> No
 def test_no_model_file_is_git_ignored(card: dict[str, Any]) -> None:
     """hatchling leaves git-ignored files out of the wheel: the models must not be among them."""
     git = shutil.which("git")
-    inside = git and subprocess.run([git, "-C", str(BUNDLED_DIR), "rev-parse"], capture_output=True, check=False)
-    if not inside or inside.returncode != 0:
+    if git is None or subprocess.run([git, "-C", str(BUNDLED_DIR), "rev-parse"], capture_output=True).returncode:
         pytest.skip("the package is not in a git checkout")
     files = [str(p) for p in BUNDLED_DIR.rglob("*") if p.is_file()]
     ignored = subprocess.run([git, "-C", str(BUNDLED_DIR), "check-ignore", *files], capture_output=True, text=True,

@@ -8,6 +8,7 @@ import hashlib
 import json
 import math
 import subprocess
+from collections.abc import Iterable
 from itertools import islice
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -35,7 +36,7 @@ def enrich(source: Path, target: Path, *options: str, timeout: float = 600) -> d
     done = groundswell("enrich", "--input", str(source), "--output", str(target), *options, "--json", timeout=timeout)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
-    return json.loads(done.stdout)  # stdout is exactly one JSON document
+    return dict(json.loads(done.stdout))  # stdout is exactly one JSON document
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -81,7 +82,7 @@ class Topic(Strict):
     @field_validator("name")
     @classmethod
     def _defined(cls, name: str, info: ValidationInfo) -> str:
-        assert name in info.context["topics"], f"{name!r} is not in the topics file"
+        assert info.context is not None and name in info.context["topics"], f"{name!r} is not in the topics file"
         return name
 
 
@@ -170,7 +171,9 @@ def test_the_whole_airline_file_passes_the_schema(airline_file: Path, tmp_path: 
     check_enriched(inputs, outputs, AIRLINE_TOPICS)
 
     # Sanity, not tuned figures: the posts are English, places are found, and the models beat chance.
-    share = lambda hits: sum(hits) / len(outputs)  # noqa: E731
+    def share(hits: Iterable[bool]) -> float:
+        return sum(hits) / len(outputs)
+
     assert share(o["language"] == "en" for o in outputs) > 0.9
     assert share(bool(o["locations"]) for o in outputs) > 0.2
     assert any(p["kind"] == "airport" and p["source"] == "text" for o in outputs for p in o["locations"])

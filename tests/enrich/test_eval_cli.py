@@ -39,7 +39,7 @@ EASY_SENTIMENT = [
 def evaluate(*args: str) -> dict[str, Any]:
     done = run("eval", *args, "--json", timeout=900)
     assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    return dict(json.loads(done.stdout))
 
 
 def check_single_label(report: dict[str, Any]) -> None:
@@ -70,7 +70,7 @@ def test_sentiment_on_an_easy_labelled_file(tmp_path: Path, tier: str) -> None:
 
 
 def test_language_with_a_label_field(tmp_path: Path) -> None:
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"text": "@united my bag never made it to Denver and nobody can tell me anything", "lang": "en"},
         {"text": "is the lounge in terminal 2 open on sundays? asking for a friend", "lang": "en"},
         {"text": "@Iberia mi maleta no llegó a Madrid y nadie me da respuesta", "lang": "es"},

@@ -31,7 +31,7 @@ def models_copy(tmp_path: Path) -> Path:
 
 
 def card(folder: Path) -> dict[str, Any]:
-    return json.loads((folder / "card.json").read_text("utf-8"))
+    return dict(json.loads((folder / "card.json").read_text("utf-8")))
 
 
 def heads(folder: Path) -> dict[str, np.ndarray]:

@@ -59,9 +59,10 @@ def enrich_file(
     from groundswell.enrich.jsonl import Rejected, count_lines, enrich_jsonl
     from groundswell.enrich.pipeline import ENRICHER_NAMES, Pipeline, PipelineSpec
 
-    names = parse_only(only) or tuple(
-        n for n in ENRICHER_NAMES if (n != "topics" or topics) and (n != "embedding" or embeddings)
-    )
+    default = tuple(n for n in ENRICHER_NAMES if n != "embedding" and (n != "topics" or topics))
+    names = parse_only(only) or default
+    if embeddings and "embedding" not in names:
+        names += ("embedding",)
     spec = PipelineSpec(
         tier=tier.value,
         topics_path=str(topics) if topics else None,

@@ -31,12 +31,18 @@ ModelOverrideOption = Annotated[
 ]
 
 
+# The single-label classifiers; each can run on a local Hugging Face model instead of its bundled head.
+OVERRIDABLE_TASKS = ("sentiment", "emotion", "offensive")
+
+
 def parse_overrides(values: list[str] | None) -> tuple[tuple[str, str], ...]:
     pairs = []
     for value in values or []:
         task, _, folder = value.partition("=")
         if not task or not folder:
             raise InvalidInput(f"--model {value!r}: expected TASK=DIR, e.g. sentiment=/models/twitter-roberta")
+        if task.strip() not in OVERRIDABLE_TASKS:
+            raise InvalidInput(f"--model {value!r}: only {', '.join(OVERRIDABLE_TASKS)} can use another model")
         if not Path(folder).is_dir():
             raise InvalidInput(f"--model {value!r}: {folder} is not a folder")
         pairs.append((task.strip(), folder))

@@ -93,7 +93,8 @@ def _chunks(
             continue
         summary.read += 1
         try:
-            record = orjson.loads(raw)
+            # Files saved by Windows tools often start with a byte-order mark.
+            record = orjson.loads(raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw)
             if not isinstance(record, dict):
                 raise ValueError("not a JSON object")
             batch.append((record, post_input(record)))

@@ -11,7 +11,7 @@ from groundswell.enrich.urgency_rules import UrgencyInput, assess
 class UrgencyEnricher:
     name = "urgency"
     version = "1.0"
-    requires: tuple[str, ...] = ("sentiment", "emotion", "intent")
+    requires: tuple[str, ...] = ("sentiment", "emotion", "intent", "offensive")
     uses_encoder = False
 
     def __init__(self, resources: Any = None) -> None:
