@@ -27,6 +27,8 @@ from groundswell.enrich.topics_file import TopicsFile, load_topics
 MIN_SCORE = 0.35
 # How much word overlap (a cosine in [0, 1]) moves the regression's log-odds.
 LEXICAL_WEIGHT = 2.0
+# A post less similar to every topic than this share of the examples are to their own topic is "none".
+NONE_QUANTILE = 0.05
 
 
 class TopicModel:
@@ -103,7 +105,7 @@ class TopicModel:
         if len(own) < 3:
             return 0.3, 0.05
         values = np.array(own)
-        return float(np.quantile(values, 0.1)), float(max(values.std() / 2, 0.02))
+        return float(np.quantile(values, NONE_QUANTILE)), float(max(values.std() / 2, 0.02))
 
 
 class TopicsEnricher:
