@@ -70,7 +70,11 @@ def fit_heads(
     card["built_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     card["built_with"] = {"python": platform.python_version()}
     card["version"] = _content_version(folder)
-    card["sizes_mb"] = {p.relative_to(folder).as_posix(): round(p.stat().st_size / 2**20, 2) for p in sorted(folder.rglob("*")) if p.is_file()}
+    card["sizes_mb"] = {
+        p.relative_to(folder).as_posix(): round(p.stat().st_size / 2**20, 2)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
     (folder / "card.json").write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n")
     return card
 

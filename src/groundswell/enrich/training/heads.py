@@ -17,6 +17,10 @@ def encode_texts(encoder: TextEncoder, texts: Sequence[str], chunk: int = 512) -
     return np.vstack([encoder.pooled(texts[i : i + chunk]) for i in range(0, len(texts), chunk)])
 
 
+# Inverse regularisation strengths tried by cross-validation on the training rows.
+REGULARISATION_GRID = (0.1, 0.3, 1.0, 3.0)
+
+
 def fit_softmax_head(
     encoder: TextEncoder,
     labels: Sequence[str],
@@ -24,7 +28,6 @@ def fit_softmax_head(
     held_out: Sequence[LabelledText],
     *,
     seed: int,
-    regularisation: float = 1.0,
 ) -> tuple[SoftmaxHead, dict[str, Any]]:
     """A class-balanced logistic regression (the targets are macro-averaged), its temperature fitted on
     the held-out rows, and the held-out figures."""
@@ -33,6 +36,7 @@ def fit_softmax_head(
     index = {label: i for i, label in enumerate(labels)}
     x_train = encode_texts(encoder, [r.text for r in train])
     y_train = np.array([index[r.label] for r in train])
+    regularisation = choose_regularisation(x_train, y_train, seed=seed)
     model = LogisticRegression(C=regularisation, class_weight="balanced", max_iter=3000, random_state=seed)
     model.fit(x_train, y_train)
     weight = np.zeros((x_train.shape[1], len(labels)), dtype=np.float32)
@@ -51,4 +55,26 @@ def fit_softmax_head(
     head = SoftmaxHead(tuple(labels), weight, bias, temperature)
     predicted = [labels[i] for i in head.probabilities(x_held).argmax(axis=1)]
     report = single_label_report([r.label for r in held_out], predicted, labels)
-    return head, {k: report[k] for k in ("n", "accuracy", "macro_recall", "macro_f1")}
+    return head, {k: report[k] for k in ("n", "accuracy", "macro_recall", "macro_f1")} | {"C": regularisation}
+
+
+def choose_regularisation(x: np.ndarray, y: np.ndarray, *, seed: int, sample: int = 12_000) -> float:
+    """The C with the best 3-fold macro-F1 on (a sample of) the training rows; the held-out rows stay unseen."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+
+    if len(y) > sample:
+        picked = np.random.default_rng(seed).choice(len(y), sample, replace=False)
+        x, y = x[picked], y[picked]
+    folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=seed)
+    scores = {
+        c: cross_val_score(
+            LogisticRegression(C=c, class_weight="balanced", max_iter=3000, random_state=seed),
+            x,
+            y,
+            cv=folds,
+            scoring="f1_macro",
+        ).mean()
+        for c in REGULARISATION_GRID
+    }
+    return max(scores, key=lambda c: scores[c])
