@@ -72,7 +72,7 @@ def test_enricher_contract() -> None:
     enricher = UrgencyEnricher(None)
     assert enricher.name == "urgency"
     assert isinstance(enricher.version, str)
-    assert enricher.requires == ("sentiment", "emotion", "intent")
+    assert enricher.requires == ("sentiment", "emotion", "intent", "offensive")
     assert enricher.uses_encoder is False
 
 
