@@ -92,3 +92,14 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Itera
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With GROUNDSWELL_TEST_PG_DB_ONLY=1 (CI's PostgreSQL pass), keep only the tests that use the database:
+    the others never touch PostgreSQL (their settings point at a throwaway SQLite file), so running them a
+    second time would add minutes and no information."""
+    if not (os.environ.get("GROUNDSWELL_TEST_PG") and os.environ.get("GROUNDSWELL_TEST_PG_DB_ONLY") == "1"):
+        return
+    kept = [item for item in items if "database_url" in getattr(item, "fixturenames", ())]
+    config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+    items[:] = kept
