@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from groundswell.enrich.base import Batch
 from groundswell.enrich.pipeline import Resources
 
@@ -16,4 +18,5 @@ class EmbeddingEnricher:
 
     def enrich(self, batch: Batch) -> list[list[float]]:
         # Four decimals keep cosine similarities exact to about 1e-4 at a third of the text size.
-        return [[round(float(x), 4) for x in row] for row in batch.embeddings]
+        rounded: list[list[float]] = np.round(batch.embeddings, 4).tolist()
+        return rounded
