@@ -30,15 +30,7 @@ def single_label_report(
             float(recall_score(truth, predicted, labels=scored, average="macro", zero_division=0)), 4
         ),
         "macro_f1": round(float(f1_score(truth, predicted, labels=scored, average="macro", zero_division=0)), 4),
-        "per_class": {
-            name: {
-                "precision": round(float(p), 4),
-                "recall": round(float(r), 4),
-                "f1": round(float(f), 4),
-                "support": int(s),
-            }
-            for name, p, r, f, s in zip(names, precision, recall, f1, support, strict=True)
-        },
+        "per_class": _per_class(names, precision, recall, f1, support),
         "labels": names,
         "confusion": confusion_matrix(truth, predicted, labels=names).tolist(),
     }
@@ -62,17 +54,22 @@ def multi_label_report(
         "macro_recall": round(float(recall_score(y_true, y_pred, average="macro", zero_division=0)), 4),
         "macro_f1": round(float(f1_score(y_true, y_pred, average="macro", zero_division=0)), 4),
         "micro_f1": round(float(f1_score(y_true, y_pred, average="micro", zero_division=0)), 4),
-        "per_class": {
-            name: {
-                "precision": round(float(p), 4),
-                "recall": round(float(r), 4),
-                "f1": round(float(f), 4),
-                "support": int(s),
-            }
-            for name, p, r, f, s in zip(names, precision, recall, f1, support, strict=True)
-        },
+        "per_class": _per_class(names, precision, recall, f1, support),
         "labels": names,
         "confusion": {
             name: m.tolist() for name, m in zip(names, multilabel_confusion_matrix(y_true, y_pred), strict=True)
         },
+    }
+
+
+def _per_class(names: Sequence[str], *columns: Any) -> dict[str, dict[str, float | int]]:
+    precision, recall, f1, support = columns
+    return {
+        name: {
+            "precision": round(float(p), 4),
+            "recall": round(float(r), 4),
+            "f1": round(float(f), 4),
+            "support": int(s),
+        }
+        for name, p, r, f, s in zip(names, precision, recall, f1, support, strict=True)
     }
