@@ -15,7 +15,7 @@ def export_onnx(model_dir: Path, output: Path, *, quantise: bool = True) -> Path
 
     from groundswell.enrich.training.finetune import mean_pool
 
-    class Pooled(torch.nn.Module):
+    class Pooled(torch.nn.Module):  # type: ignore[misc,unused-ignore]
         def __init__(self, encoder: Any) -> None:
             super().__init__()
             self.encoder = encoder

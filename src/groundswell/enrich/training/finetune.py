@@ -104,7 +104,7 @@ def finetune(
             with torch.no_grad():
                 reference = mean_pool(teacher(**encoded).last_hidden_state, encoded["attention_mask"])
             loss = loss + config.distill_weight * (1 - torch.nn.functional.cosine_similarity(pooled, reference).mean())
-        loss.backward()  # type: ignore[no-untyped-call]
+        loss.backward()  # type: ignore[no-untyped-call,unused-ignore]
         torch.nn.utils.clip_grad_norm_(student.parameters(), 1.0)
         optimiser.step()
         schedule.step()
