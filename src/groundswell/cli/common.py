@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -49,6 +50,19 @@ def open_store(db: str | None, *, migrate: bool = True) -> Store:
     if migrate:
         ensure_schema(engine)
     return Store(settings=settings, engine=engine, sessions=make_session_factory(engine))
+
+
+def count_progress(label: str) -> Progress:
+    """A bar counting posts on stderr, shown only on a terminal so that logs and pipes stay clean."""
+    return Progress(
+        TextColumn(f"[bold]{label}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=stderr,
+        transient=True,
+        disable=not stderr.is_terminal,
+    )
 
 
 def print_json(value: Any) -> None:

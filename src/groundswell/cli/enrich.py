@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import orjson
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
-from groundswell.cli.common import JsonOption, print_json, stderr
+from groundswell.cli.common import JsonOption, count_progress, print_json, stderr
 from groundswell.cli.enrich_options import (
     ModelOverrideOption,
     ModelsDirOption,
@@ -77,8 +75,9 @@ def enrich_file(
         input_path.open("rb") as source,
         output.open("wb") as target,
         rejects_path.open("wb") as rejected,
-        _progress(total) as (bar, task),
+        count_progress("enriching") as bar,
     ):
+        task = bar.add_task("enrich", total=total)
 
         def reject(row: Rejected) -> None:
             rejected.write(orjson.dumps({"line": row.line, "reason": row.reason, "raw": row.raw}) + b"\n")
@@ -99,25 +98,3 @@ def enrich_file(
             f"enriched {summary.enriched:,} posts into {output}"
             + (f"; {summary.rejected:,} unreadable lines in {rejects_path}" if summary.rejected else "")
         )
-
-
-class _progress:
-    """A progress bar on stderr when it is a terminal; silent otherwise (logs stay clean)."""
-
-    def __init__(self, total: int) -> None:
-        self.bar = Progress(
-            TextColumn("enriching"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=stderr,
-            disable=not sys.stderr.isatty(),
-        )
-        self.total = total
-
-    def __enter__(self) -> tuple[Progress, TaskID]:
-        self.bar.start()
-        return self.bar, self.bar.add_task("enrich", total=self.total)
-
-    def __exit__(self, *exc: object) -> None:
-        self.bar.stop()

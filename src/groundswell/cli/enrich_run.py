@@ -6,10 +6,9 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from groundswell.cli.common import DbOption, JsonOption, human, open_store, print_json, stderr
+from groundswell.cli.common import DbOption, JsonOption, count_progress, human, open_store, print_json
 from groundswell.cli.enrich_options import (
     ModelOverrideOption,
     ModelsDirOption,
@@ -64,15 +63,7 @@ def enrich_run(
         models_dir=str(models) if models else None,
         model_overrides=parse_overrides(model),
     )
-    with Progress(
-        TextColumn("[bold]enriching"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=stderr,
-        transient=True,
-        disable=not stderr.is_terminal,
-    ) as bar:
+    with count_progress("enriching") as bar:
         task = bar.add_task("enrich", total=None)
 
         def progress(done: int, total: int) -> None:
