@@ -14,6 +14,7 @@ from groundswell.cli.demo import demo
 from groundswell.cli.eval import eval_command
 from groundswell.cli.ingest import ingest
 from groundswell.cli.models import models_command
+from groundswell.cli.route import route_command
 from groundswell.cli.stats import stats
 from groundswell.errors import GroundswellError
 
@@ -37,6 +38,7 @@ app.command("stats")(stats)
 app.command("demo")(demo)
 app.command("eval")(eval_command)
 app.command("models")(models_command)
+app.command("route")(route_command)
 
 
 def _version(value: bool) -> None:
