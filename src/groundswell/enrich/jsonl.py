@@ -16,8 +16,7 @@ import orjson
 
 from groundswell.enrich.base import PostInput
 from groundswell.enrich.pipeline import Pipeline
-
-TEXT_FIELDS = ("text", "full_text", "body", "content")
+from groundswell.enrich.records import record_author, record_reach, record_text
 
 
 @dataclass
@@ -36,28 +35,15 @@ class Rejected:
 
 def post_input(record: dict[str, Any]) -> PostInput:
     """The enrichers' view of a record in the generic JSONL shape (or close to it)."""
-    text = next((record[f] for f in TEXT_FIELDS if isinstance(record.get(f), str)), None)
-    if text is None:
-        raise ValueError(f"no text field ({', '.join(TEXT_FIELDS)})")
-    raw_author = record.get("author")
-    author: dict[str, Any] = raw_author if isinstance(raw_author, dict) else {}
+    text = record_text(record)
+    author = record_author(record)
     location = (
         record.get("author_location") or record.get("user_location") or author.get("location") or record.get("location")
-    )
-    reach: int = sum(
-        _count(value)
-        for value in (
-            record.get("followers"),
-            author.get("followers"),
-            record.get("retweet_count"),
-            record.get("reposts"),
-            record.get("likes"),
-        )
     )
     return PostInput(
         text=text,
         author_location=location if isinstance(location, str) else None,
-        reach=reach,
+        reach=record_reach(record) or 0,
         created_at=_time(record.get("created_at")),
         channel=record.get("channel") if isinstance(record.get("channel"), str) else None,
     )
@@ -107,10 +93,6 @@ def _chunks(
             batch = []
     if batch:
         yield batch
-
-
-def _count(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 def _time(value: Any) -> datetime | None:

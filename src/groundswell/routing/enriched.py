@@ -21,12 +21,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from groundswell.enrich.records import record_author, record_reach, record_text
 from groundswell.routing.geo import GeoPoint, locate_free_text
 from groundswell.routing.schemas import AuthorTier, RoutingInput
 
-TEXT_FIELDS = ("text", "full_text", "body", "content")  # as groundswell.enrich.jsonl reads them
 PROFILE_FIELDS = ("author_location", "user_location")
-REACH_FIELDS = ("followers", "retweet_count", "reposts", "likes")  # summed, as the enricher's reach
 POINT_KINDS = ("airport", "city")
 
 
@@ -44,11 +43,8 @@ def read_enriched(record: dict[str, Any]) -> EnrichedPost:
 
 
 def routing_input(record: dict[str, Any]) -> RoutingInput:
-    text = next((record[f] for f in TEXT_FIELDS if isinstance(record.get(f), str)), None)
-    if text is None:
-        raise ValueError(f"no text field ({', '.join(TEXT_FIELDS)})")
-    raw_author = record.get("author")
-    author: dict[str, Any] = raw_author if isinstance(raw_author, dict) else {}
+    text = record_text(record)
+    author = record_author(record)
     locations = [p for p in _list(record.get("locations")) if isinstance(p, dict)]
     coordinates = _record_point(record)
     location = _place_text(record)
@@ -74,7 +70,7 @@ def routing_input(record: dict[str, Any]) -> RoutingInput:
         emotion=_classified(record.get("emotion")),
         urgency=_unit(urgency.get("score") if isinstance(urgency, dict) else urgency),
         offensive=_offensive(record.get("offensive")),
-        reach=_reach(record, author),
+        reach=record_reach(record),
         author_tier=_tier(record.get("author_tier") or author.get("tier")),
         coordinates=coordinates,
         location=location,
@@ -140,16 +136,6 @@ def _topic_names(value: Any) -> tuple[str, ...]:
         if isinstance(name, str) and name not in names:
             names.append(name)
     return tuple(names)
-
-
-def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
-
-
-def _reach(record: dict[str, Any], author: dict[str, Any]) -> int | None:
-    counts = [_count(record.get(f)) for f in REACH_FIELDS] + [_count(author.get("followers"))]
-    known = [c for c in counts if c is not None]
-    return sum(known) if known else None
 
 
 def _tier(value: Any) -> AuthorTier:
