@@ -1,0 +1,1 @@
+"""Teams and employees: who can answer, where, when and how much."""
