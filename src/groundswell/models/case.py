@@ -93,6 +93,11 @@ class SlaClockRecord(Base):
     policy: Mapped[str] = mapped_column(String(128))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The policy's target, warning threshold and calendar as they were when the clock started: pausing,
+    # resuming and sweeping recompute from these, so editing the routing rules never moves a running clock.
+    target_seconds: Mapped[float] = mapped_column(Float)
+    warn_at: Mapped[float] = mapped_column(Float, default=0.75)
+    calendar: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
     # [[start, end-or-null], ...] as ISO strings; an open pause is one whose end is null.
     pauses: Mapped[list[list[str | None]]] = mapped_column(JsonDocument, default=list)
     state: Mapped[str] = mapped_column(String(16), default="running")  # running, paused, warned, breached, met
