@@ -2,7 +2,7 @@
 
 from groundswell.models.audit import AuditEntry
 from groundswell.models.author import Author
-from groundswell.models.case import Case, CaseEvent, CasePost, LostItem, SlaClockRecord
+from groundswell.models.case import Case, CaseEvent, CasePost, LostItem, SlaClockRecord, SuppressedPost
 from groundswell.models.channel_cursor import ChannelCursor
 from groundswell.models.conversation import Conversation
 from groundswell.models.enrichment import Enrichment, LabelCorrection
@@ -33,5 +33,6 @@ __all__ = [
     "ResponseTemplate",
     "RoutingRulesVersion",
     "SlaClockRecord",
+    "SuppressedPost",
     "Team",
 ]

@@ -123,3 +123,17 @@ class LostItem(Base):
     status: Mapped[str] = mapped_column(String(16), default="reported")
     found_note: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SuppressedPost(Base):
+    """A post the routing rules suppressed (spam, the brand's own posts, ...): it opens no case, but the
+    decision is kept, so intake never routes it twice and "how many were suppressed, and why" stays countable."""
+
+    __tablename__ = "suppressed_posts"
+    __table_args__ = (UniqueConstraint("post_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(Text)
+    routing: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
+    suppressed_at: Mapped[datetime] = mapped_column(UTCDateTime)

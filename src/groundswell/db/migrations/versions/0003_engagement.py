@@ -177,6 +177,19 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_case_posts_case_id"), "case_posts", ["case_id"], unique=False)
     op.create_table(
+        "suppressed_posts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("post_id", sa.Integer(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("routing", JsonDocument, nullable=False),
+        sa.Column("suppressed_at", UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["post_id"], ["posts.id"], name=op.f("fk_suppressed_posts_post_id_posts"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_suppressed_posts")),
+        sa.UniqueConstraint("post_id", name=op.f("uq_suppressed_posts_post_id")),
+    )
+    op.create_table(
         "lost_items",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=False),
@@ -289,6 +302,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_replies_case_id"), table_name="replies")
     op.drop_table("replies")
     op.drop_table("lost_items")
+    op.drop_table("suppressed_posts")
     op.drop_index(op.f("ix_case_posts_case_id"), table_name="case_posts")
     op.drop_table("case_posts")
     op.drop_index(op.f("ix_case_events_case_id"), table_name="case_events")
