@@ -220,14 +220,41 @@ def test_edit_and_approve_rechecks_the_edit() -> None:
     assert send(edited.draft, by=SUE, at=AT).event.state_before is DraftState.EDITED_AND_APPROVED
 
 
-def test_blocked_drafts_can_be_saved_but_not_submitted_or_sent() -> None:
+def test_blocked_drafts_can_be_saved_but_not_approved_or_sent() -> None:
     draft = started(BLOCKED)
-    with pytest.raises(DraftBlocked, match=r"pii\.card"):
-        submit(draft, by=ANA, at=AT)
+    assert draft.requirement is not None
+    assert draft.requirement.reasons == ("policy finding pii.card must be edited out: '**** **** **** 1111'",)
     with pytest.raises(DraftBlocked):
         send(draft, by=ANA, at=AT)
     fixed = revise(draft, "Your card ending 1111 was charged twice.", by=ANA, at=AT).draft
+    assert fixed.requirement is None
     assert send(fixed, by=ANA, at=AT).draft.state is DraftState.SENT
+
+
+def test_a_blocked_draft_is_held_for_an_approver_who_must_edit_the_finding_out() -> None:
+    pending = submit(started(BLOCKED), by=ANA, at=AT).draft
+    assert pending.state is DraftState.PENDING_APPROVAL
+    with pytest.raises(DraftBlocked, match=r"cannot be approved or sent until it is changed: pii\.card at 10-29"):
+        approve(pending, by=SUE, at=AT)
+    with pytest.raises(DraftBlocked):
+        edit_and_approve(pending, "Your card 4111 1111 1111 1111 was refunded.", by=SUE, at=AT)
+    with pytest.raises(SelfApproval):
+        edit_and_approve(pending, "Your card ending 1111 was charged twice.", by=ANA, at=AT)
+    edited = edit_and_approve(pending, "Your card ending 1111 was charged twice.", by=SUE, at=AT).draft
+    assert (edited.state, edited.findings, edited.approved_by) == (DraftState.EDITED_AND_APPROVED, (), "sue")
+    assert edited.requirement == pending.requirement
+    assert send(edited, by=ANA, at=AT).draft.text == "Your card ending 1111 was charged twice."
+
+
+def test_an_approval_required_from_outside_the_text_and_its_role() -> None:
+    routed = needs_approval(
+        context(required_approval="routing rule vip-care requires approval", required_role="social_lead")
+    )
+    assert routed is not None
+    assert (routed.role, routed.reasons) == ("social_lead", ("routing rule vip-care requires approval",))
+    legal = needs_approval(context(ADMISSION, required_role="social_lead"))
+    assert legal is not None and legal.role == "legal"  # an admission still goes to legal
+    assert needs_approval(context(required_role="social_lead")) is None  # a role alone requires nothing
 
 
 def test_submit_withdraw_and_state_errors() -> None:

@@ -66,6 +66,8 @@ contexts = st.builds(
         author_is_paid_advocate=st.sampled_from([False] * 9 + [True]),
     ),
     named_approver=st.sampled_from([None, "kim", "ana"]),
+    required_approval=st.sampled_from([None, "a routing rule requires approval"]),
+    required_role=st.sampled_from([None, "supervisor", "legal"]),
 )
 ALL_ACTIONS = ["revise", "submit", "withdraw", "approve", "reject", "edit_and_approve", "send"]
 

@@ -9,7 +9,11 @@
 Every action returns a `Transition`: the new draft and an `AuditEvent` for the append-only log. Nothing
 here reads a clock or a database; the caller passes `at` and stores the results. Whenever the text
 changes, the policy checks run again and the approval requirement is decided afresh, so a draft can never
-reach `sent` with findings or circumstances that nobody with the right to approve has seen."""
+reach `sent` with findings or circumstances that nobody with the right to approve has seen.
+
+A draft with a block finding (a full card number, say) can be submitted: it is held for an approver, who
+cannot approve it as it is but can edit the finding out and approve the edit in one step (or reject it).
+No transition ever approves or sends a text with a block finding."""
 
 from __future__ import annotations
 
@@ -90,8 +94,10 @@ ALLOWED_ACTIONS: dict[DraftState, tuple[str, ...]] = {
 
 def approval_reasons(context: DraftContext, rules: ApprovalRules = DEFAULT_APPROVAL_RULES) -> list[str]:
     """Why this draft needs approval, in words; empty when it needs none. Block findings are not reasons:
-    no approval can clear them."""
+    no approval can clear them (see `requirement_for`)."""
     reasons: list[str] = []
+    if context.required_approval:
+        reasons.append(context.required_approval)
     if rules.trainee_role in context.author_roles:
         reasons.append("the author is a trainee")
     if (context.customer_tier or "").lower() in rules.high_reach_tiers:
@@ -110,13 +116,16 @@ def approval_reasons(context: DraftContext, rules: ApprovalRules = DEFAULT_APPRO
 
 
 def requirement_for(context: DraftContext, rules: ApprovalRules = DEFAULT_APPROVAL_RULES) -> ApprovalRequirement | None:
-    """Like `needs_approval`, but a draft with block findings is not refused: a draft may be work in progress."""
+    """Like `needs_approval`, but a draft with block findings is not refused: a draft may be work in progress,
+    and one submitted with a block finding waits for an approver to edit the finding out. So block findings
+    are listed among the reasons too, after the reasons that approval can clear."""
     reasons = approval_reasons(context, rules)
+    reasons += [f"policy finding {f.code} must be edited out: {f.span.excerpt!r}" for f in blocking(context.findings)]
     if not reasons:
         return None
     legal = any(f.code.startswith(rules.legal_finding_prefixes) for f in needing_approval(context.findings))
     return ApprovalRequirement(
-        role=rules.legal_role if legal else rules.approver_role,
+        role=rules.legal_role if legal else context.required_role or rules.approver_role,
         named_approver=context.named_approver,
         reasons=tuple(reasons),
     )
@@ -168,10 +177,10 @@ def revise(
 
 
 def submit(draft: ReplyDraft, *, by: Actor, at: datetime) -> Transition:
-    """The author asks for approval."""
+    """The author asks for approval. A draft with block findings may be submitted too: the approver then
+    has to edit the findings out (`edit_and_approve`) or reject it; `approve` refuses it as it stands."""
     _require_action(draft, "submit")
     _require_author(draft, by, "submit")
-    _refuse_blocked(draft)
     if draft.requirement is None:
         raise InvalidTransition(f"draft {draft.draft_id} needs no approval: send it instead of submitting it")
     return _transition(draft, draft.model_copy(update={"state": DraftState.PENDING_APPROVAL}), "submitted", by.name, at)

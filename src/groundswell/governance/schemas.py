@@ -88,6 +88,16 @@ class DraftContext(BaseModel):
     named_approver: str | None = Field(
         default=None, description="a person who may approve this draft whatever their roles, e.g. the account owner"
     )
+    required_approval: str | None = Field(
+        default=None,
+        description="a reason decided outside the draft that requires approval whatever the text says, "
+        "e.g. 'routing rule offensive-needs-approval requires approval'",
+    )
+    required_role: str | None = Field(
+        default=None,
+        description="the role that approves this draft instead of the rules' approver role (legal findings still "
+        "go to the legal role), e.g. the approver role a routing rule named",
+    )
 
 
 class ApprovalRequirement(BaseModel):
