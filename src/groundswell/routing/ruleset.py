@@ -11,6 +11,9 @@ rule (or team, region, ...) and the field at fault. The format, by example:
       chicago-airport: {timezone: America/Chicago, hours: {daily: "05:00-23:00"}}
     sla_policies:
       standard: {first_response: 4h, resolution: 24h, business_hours: true, warn_at: 0.75}
+      urgent:
+        first_response: 15m
+        escalate: {on: breach, priority: p1, notify_role: manager, add_tags: [sla-breach]}  # see SlaEscalation
     rules:
       - name: lost-bag-near-an-airport
         when: {intent: lost_baggage, nearest_team: {teams: [baggage-ord], max_km: 80}}

@@ -15,10 +15,11 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from groundswell.errors import ConfigurationError, InvalidInput
 from groundswell.routing.calendar import ALWAYS_OPEN, BusinessCalendar, open_intervals, require_aware
+from groundswell.routing.schemas import Priority
 
 _DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$")
 
@@ -55,9 +56,52 @@ class SlaClock(StrEnum):
     RESOLUTION = "resolution"
 
 
+class SlaEscalation(BaseModel):
+    """What happens to a case when one of its clocks warns or breaches, written under a policy's `escalate:`
+    (one mapping, or a list for several steps):
+
+        escalate:
+          - {on: warning, notify_role: lead}
+          - {on: breach, priority: p1, add_tags: [sla-breach], notify: [duty-manager], reassign: true}
+
+    `priority` only ever raises the case's priority (p1 is the most urgent). `notify_role` names the role whose
+    members (of the case's team, else company-wide) the escalation event says should be told, and `notify`
+    names employees by handle. `reassign` asks the caller to move the case to someone available; the SLA sweep
+    only reports it. `clocks` limits the step to first_response or resolution."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    on: SlaState = SlaState.BREACHED
+    clocks: tuple[SlaClock, ...] = (SlaClock.FIRST_RESPONSE, SlaClock.RESOLUTION)
+    priority: Priority | None = None
+    notify_role: str | None = "manager"
+    notify: tuple[str, ...] = ()
+    add_tags: tuple[str, ...] = ()
+    reassign: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _yaml_on_key(cls, data: Any) -> Any:
+        # YAML 1.1 reads a bare `on:` key as the boolean true.
+        if isinstance(data, dict) and True in data and "on" not in data:
+            data = {("on" if key is True else key): value for key, value in data.items()}
+        return data
+
+    @field_validator("on", mode="before")
+    @classmethod
+    def _trigger(cls, value: Any) -> Any:
+        aliases = {"warning": SlaState.WARNING, "warn": SlaState.WARNING, "breach": SlaState.BREACHED}
+        if isinstance(value, str) and value.strip().lower() in aliases:
+            return aliases[value.strip().lower()]
+        if value not in (SlaState.WARNING, SlaState.BREACHED, "breached"):
+            raise ValueError(f"{value!r} is not a trigger; write `on: warning` or `on: breach`")
+        return value
+
+
 class SlaPolicy(BaseModel):
     """Targets for one kind of case. With business_hours the clock follows `calendar` (or, when that is not
-    set, the handling team's calendar); otherwise it runs around the clock."""
+    set, the handling team's calendar); otherwise it runs around the clock. `escalate` lists what to do when a
+    clock warns or breaches (see SlaEscalation)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -67,10 +111,22 @@ class SlaPolicy(BaseModel):
     business_hours: bool = False
     calendar: str | None = None
     warn_at: float = Field(default=0.75, gt=0, lt=1)
+    escalate: tuple[SlaEscalation, ...] = ()
 
     _durations = field_validator("first_response", "resolution", mode="before")(
         lambda value: None if value is None else parse_duration(value)
     )
+
+    @field_validator("escalate", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        if value is None:
+            return ()
+        return [value] if isinstance(value, dict | SlaEscalation) else value
+
+    def escalations(self, clock: SlaClock, state: SlaState) -> tuple[SlaEscalation, ...]:
+        """The steps that apply when `clock` reaches `state` (WARNING or BREACHED)."""
+        return tuple(step for step in self.escalate if step.on is state and clock in step.clocks)
 
     def target(self, clock: SlaClock) -> timedelta | None:
         return self.first_response if clock is SlaClock.FIRST_RESPONSE else self.resolution
