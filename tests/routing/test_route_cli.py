@@ -16,7 +16,7 @@ from groundswell.routing import AuthorTier, GeoPoint
 from groundswell.routing.enriched import created_at, read_enriched, routing_input
 
 ROOT = Path(__file__).resolve().parents[2]
-CONFIG = ROOT / "examples" / "routing" / "airline"
+CONFIG = ROOT / "examples" / "airline"
 ENRICHED = Path(__file__).parent / "fixtures" / "enriched_airline.jsonl"
 
 

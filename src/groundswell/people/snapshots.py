@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from groundswell.models.team import Employee as EmployeeRow
 from groundswell.models.team import Team as TeamRow
+from groundswell.people.schemas import TeamSpec
 from groundswell.routing.assignment import Employee, Skills
 from groundswell.routing.calendar import ALWAYS_OPEN, BusinessCalendar
 from groundswell.routing.geo import GeoPoint
+from groundswell.routing.schemas import Team as RoutingTeam
 
 SKILL_KINDS = ("topics", "intents", "languages", "channels")
 
@@ -40,3 +43,43 @@ def employee_snapshot(row: EmployeeRow, *, team_name: str, open_cases: int) -> E
 
 def team_point(row: TeamRow) -> GeoPoint | None:
     return point(row.latitude, row.longitude)
+
+
+def team_calendar_name(team: str) -> str:
+    """The name a team's own calendar goes by in a RuleSet (teams keep their hours with the team, not in the
+    rules, so the name is made up; the prefix keeps it apart from the calendars the rules define)."""
+    return f"team:{team}"
+
+
+def routing_team(
+    *, name: str, description: str, location: GeoPoint | None, calendar: dict[str, Any] | None
+) -> tuple[RoutingTeam, BusinessCalendar]:
+    """A team as routing sees it, with its calendar. A team without hours is open around the clock, as in
+    `calendar_from_json`, so business-hours SLA clocks run on it all day rather than failing."""
+    team = RoutingTeam(name=name, description=description, location=location, calendar=team_calendar_name(name))
+    return team, calendar_from_json(calendar)
+
+
+TeamsForRouting = tuple[dict[str, RoutingTeam], dict[str, BusinessCalendar]]
+
+
+def _collect(entries: Iterable[tuple[str, str, GeoPoint | None, dict[str, Any] | None]]) -> TeamsForRouting:
+    teams: dict[str, RoutingTeam] = {}
+    calendars: dict[str, BusinessCalendar] = {}
+    for name, description, location, stored in entries:
+        team, calendar = routing_team(name=name, description=description, location=location, calendar=stored)
+        teams[name] = team
+        calendars[team_calendar_name(name)] = calendar
+    return teams, calendars
+
+
+def routing_teams_of_rows(rows: Iterable[TeamRow]) -> TeamsForRouting:
+    """Stored teams as routing teams, plus their calendars named by `team_calendar_name`."""
+    return _collect((row.name, row.description, team_point(row), row.calendar) for row in rows)
+
+
+def routing_teams_of_specs(specs: Iterable[TeamSpec]) -> TeamsForRouting:
+    """The teams of a people file as routing teams, plus their calendars (as for stored teams)."""
+    return _collect(
+        (spec.name, spec.description, spec.place.point if spec.place else None, spec.calendar) for spec in specs
+    )
