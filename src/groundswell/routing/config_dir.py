@@ -83,16 +83,18 @@ def checked_ruleset(
     teams: Mapping[str, Team] | None = None,
     team_calendars: Mapping[str, BusinessCalendar] | None = None,
     teams_from: str = "the people tables",
+    replace_own_teams: bool = False,
 ) -> RuleSet:
     """Parse routing rules and check that they can route. `teams` (with their calendars) come from a people
     file or the database; given, they are merged into the returned RuleSet and the rules may not define
-    teams themselves. Raises InvalidInput listing every problem."""
+    teams themselves, unless `replace_own_teams` (rules saved before the teams were kept elsewhere), when
+    the given teams replace theirs. Raises InvalidInput listing every problem."""
     ruleset = load_rules(text)
     if not ruleset.rules:
         raise InvalidInput("no rules; add a `rules:` list")
     problems: list[str] = []
     if teams is not None:
-        if ruleset.teams:
+        if ruleset.teams and not replace_own_teams:
             problems.append(
                 f"the rules define teams ({', '.join(sorted(ruleset.teams))}) but teams come from {teams_from}; "
                 "remove `teams:` from the rules and keep each team in one place"
