@@ -9,6 +9,8 @@ import typer
 
 from groundswell import __version__
 from groundswell.cli import db, enrich, label, policy, poll, posts, quarantine, train
+from groundswell.cli import people as people_cli
+from groundswell.cli import rules as rules_cli
 from groundswell.cli.common import stderr
 from groundswell.cli.demo import demo
 from groundswell.cli.eval import eval_command
@@ -33,6 +35,9 @@ app.add_typer(policy.app, name="policy")
 app.add_typer(label.app, name="label")
 app.add_typer(enrich.app, name="enrich")
 app.add_typer(train.app, name="train")
+app.add_typer(people_cli.app, name="people")
+app.add_typer(people_cli.teams_app, name="teams")
+app.add_typer(rules_cli.app, name="rules")
 app.command("ingest")(ingest)
 app.command("stats")(stats)
 app.command("demo")(demo)
