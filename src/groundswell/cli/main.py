@@ -8,7 +8,7 @@ import sys
 import typer
 
 from groundswell import __version__
-from groundswell.cli import db, enrich, label, policy, poll, posts, quarantine, train
+from groundswell.cli import audit, db, enrich, label, policy, poll, posts, quarantine, train
 from groundswell.cli import people as people_cli
 from groundswell.cli import rules as rules_cli
 from groundswell.cli.common import stderr
@@ -32,6 +32,7 @@ app.add_typer(posts.app, name="posts")
 app.add_typer(quarantine.app, name="quarantine")
 app.add_typer(poll.app, name="poll")
 app.add_typer(policy.app, name="policy")
+app.add_typer(audit.app, name="audit")
 app.add_typer(label.app, name="label")
 app.add_typer(enrich.app, name="enrich")
 app.add_typer(train.app, name="train")
