@@ -43,6 +43,25 @@ class Settings(BaseSettings):
     x_bearer_token: str | None = None
     x_base_url: str = "https://api.x.com"
 
+    # Delivery of replies (the outbox). Posting needs the company account's own credentials: an X OAuth 2.0
+    # user access token (tweet.write, users.read, dm.write, dm.read), the Reddit account of a "script" app,
+    # an SMTP relay; Mastodon and Bluesky reuse the credentials above.
+    x_user_token: str | None = None
+    x_user_id: str | None = None  # the account's numeric id; looked up with /2/users/me when not set
+    reddit_username: str | None = None
+    reddit_password: str | None = None
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65_535)
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str | None = None  # the From address of e-mail replies, e.g. "Voltline Care <care@voltline.example>"
+    smtp_starttls: bool = True  # upgrade the connection with STARTTLS before logging in (port 587)
+    smtp_ssl: bool = False  # TLS from the first byte instead (port 465)
+    outbox_max_attempts: int = Field(default=8, ge=1, le=100)
+    outbox_base_delay_seconds: float = Field(default=30.0, gt=0)
+    outbox_max_delay_seconds: float = Field(default=3600.0, gt=0)
+    outbox_lease_seconds: float = Field(default=300.0, gt=0)
+
     # A folder of enrichment models (the layout `groundswell train` writes) used instead of the bundled ones.
     models_dir: Path | None = None
     # Threads per ONNX inference session; 0 lets onnxruntime use every core.

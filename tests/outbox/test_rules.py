@@ -51,7 +51,9 @@ def test_visibility_and_targets() -> None:
     assert normalise_visibility("public") == "public"
     with pytest.raises(InvalidInput, match="unknown visibility"):
         normalise_visibility("unlisted")
-    check_target("mastodon", "private", "109", None)  # addressed to the author of the post answered
+    check_target("mastodon", "private", "109", "ana@mastodon.social")
+    with pytest.raises(InvalidInput, match="private reply on mastodon"):
+        check_target("mastodon", "private", "109", None)  # a direct status that mentions nobody reaches nobody
     check_target("x", "public", None, None)  # a post of its own
     with pytest.raises(InvalidInput, match="private reply on x"):
         check_target("x", "private", "1", None)

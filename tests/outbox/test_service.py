@@ -57,7 +57,9 @@ def test_enqueue_checks_the_target(store: Store) -> None:
     with pytest.raises(InvalidInput, match="empty"):
         _enqueue(store, text="   ")
     # "direct" is how Mastodon calls it; stored as private
-    message_id = _enqueue(store, channel="mastodon", visibility="direct", in_reply_to="109", key="dm")
+    message_id = _enqueue(
+        store, channel="mastodon", visibility="direct", in_reply_to="109", recipient="ana@mastodon.social", key="dm"
+    )
     with store.sessions() as session:
         assert service.get_message(session, message_id).visibility == "private"
 

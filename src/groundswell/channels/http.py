@@ -7,6 +7,7 @@ every connector behaves the same when a remote service is slow, refuses credenti
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import httpx
@@ -23,6 +24,21 @@ def make_client(base_url: str = "", headers: dict[str, str] | None = None) -> ht
     return httpx.Client(base_url=base_url, headers=merged, timeout=DEFAULT_TIMEOUT, follow_redirects=True)
 
 
+class HttpFailure(ChannelUnavailable):
+    """ChannelUnavailable raised here, with the HTTP status (None when no answer came) so that a caller
+    that writes (the outbox) can tell a failure worth retrying from a refusal."""
+
+    def __init__(self, message: str, *, status: int | None, retry_after: str | None = None, body: Any = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+        self.body = body  # the decoded JSON error body, when there was one
+
+    @property
+    def retryable(self) -> bool:
+        return self.status is None or self.status in (408, 425, 429) or self.status >= 500
+
+
 def get(
     client: httpx.Client,
     url: str,
@@ -34,20 +50,65 @@ def get(
     try:
         response = client.get(url, params=params, headers=headers)
     except httpx.HTTPError as exc:
-        raise ChannelUnavailable(f"cannot reach {url}: {exc}") from exc
-    if response.status_code == 429:
+        raise HttpFailure(f"cannot reach {url}: {exc}", status=None) from exc
+    return _checked(response)
+
+
+def post(
+    client: httpx.Client,
+    url: str,
+    *,
+    json: Any = None,
+    data: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+    auth: tuple[str, str] | None = None,
+) -> httpx.Response:
+    """POST (a JSON body or a form) with the same failure translation as `get`. A failure without an answer
+    may still have reached the server: callers that create something must look before they repeat it."""
+    try:
+        response = client.post(url, json=json, data=data, headers=headers, auth=auth or httpx.USE_CLIENT_DEFAULT)
+    except httpx.HTTPError as exc:
+        raise HttpFailure(f"cannot reach {url}: {exc}", status=None) from exc
+    return _checked(response)
+
+
+def _checked(response: httpx.Response) -> httpx.Response:
+    status = response.status_code
+    if status < 400:
+        return response
+    body = _json_or_none(response)
+    if status == 429:
         reset = response.headers.get("x-rate-limit-reset") or response.headers.get("retry-after")
-        raise ChannelUnavailable(f"rate limited by {response.url.host}; retry after {reset or 'a while'}")
-    if response.status_code in (401, 403):
-        raise ChannelUnavailable(
-            f"{response.url.host} refused the credentials ({response.status_code}): check the token or password"
-        )
-    if response.status_code >= 400:
-        raise ChannelUnavailable(f"{response.url} answered {response.status_code}: {_problem(response)}")
-    return response
+        raise HttpFailure(
+            f"rate limited by {response.url.host}; retry after {reset or 'a while'}",
+            status=status, retry_after=_retry_after(response), body=body,
+        )  # fmt: skip
+    if status in (401, 403):
+        message = f"{response.url.host} refused the credentials ({status}): check the token or password"
+        # A 403 also answers a request the account may not make (X: a duplicate, a reply it may not post).
+        detail = f" ({problem(response)})" if status == 403 and body else ""
+        raise HttpFailure(message + detail, status=status, body=body)
+    raise HttpFailure(f"{response.url} answered {status}: {problem(response)}", status=status, body=body)
 
 
-def _problem(response: httpx.Response) -> str:
+def _retry_after(response: httpx.Response) -> str | None:
+    """Seconds to wait, from Retry-After or from X's x-rate-limit-reset (the epoch second of the reset)."""
+    if response.headers.get("retry-after"):
+        return str(response.headers["retry-after"])
+    reset = response.headers.get("x-rate-limit-reset")
+    if reset and reset.isdigit():
+        return str(max(int(reset) - int(time.time()), 1))
+    return None
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def problem(response: httpx.Response) -> str:
     """The useful part of an error body: the API's own message fields when it sent JSON."""
     try:
         body = response.json()

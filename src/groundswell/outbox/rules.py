@@ -43,8 +43,8 @@ def check_target(channel: str, visibility: str, in_reply_to: str | None, recipie
         if channel == "reddit" and not in_reply_to:
             raise InvalidInput("a public Reddit reply needs the parent's fullname (in_reply_to='t3_...' or 't1_...')")
         return
-    # A direct message goes to a person; Mastodon can also address the author of the post answered.
-    if not recipient and not (channel == "mastodon" and in_reply_to):
+    # A direct message reaches only the person it names (on Mastodon, the account it @mentions).
+    if not recipient:
         raise InvalidInput(f"a private reply on {channel} needs the recipient (a handle or user id)")
 
 

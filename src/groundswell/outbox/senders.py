@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 
+from groundswell.channels.http import HttpFailure
+
 # HTTP statuses worth trying again: timeouts, "too early", rate limits. Every 5xx is too.
 RETRYABLE_STATUSES = frozenset({408, 425, 429})
 
@@ -118,3 +120,8 @@ def comparable_text(text: str) -> str:
 
 def same_text(ours: str, theirs: str) -> bool:
     return comparable_text(ours) == comparable_text(theirs)
+
+
+def from_http_failure(exc: HttpFailure) -> SendError:
+    """The SendError for a failure of the shared HTTP client (`groundswell.channels.http`)."""
+    return error_for_status(exc.status, exc.message, retry_after=exc.retry_after)
