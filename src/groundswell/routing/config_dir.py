@@ -89,16 +89,18 @@ def checked_ruleset(
     file or the database; given, they are merged into the returned RuleSet and the rules may not define
     teams themselves, unless `replace_own_teams` (rules saved before the teams were kept elsewhere), when
     the given teams replace theirs. Raises InvalidInput listing every problem."""
-    ruleset = load_rules(text)
-    if not ruleset.rules:
-        raise InvalidInput("no rules; add a `rules:` list")
     problems: list[str] = []
     if teams is not None:
-        if ruleset.teams and not replace_own_teams:
+        own, text = _without_teams(text)
+        if own and not replace_own_teams:
             problems.append(
-                f"the rules define teams ({', '.join(sorted(ruleset.teams))}) but teams come from {teams_from}; "
+                f"the rules define teams ({', '.join(own)}) but teams come from {teams_from}; "
                 "remove `teams:` from the rules and keep each team in one place"
             )
+    ruleset = load_rules(text)
+    if not ruleset.rules:
+        raise InvalidInput("; ".join([*problems, "no rules; add a `rules:` list"]))
+    if teams is not None:
         calendars = dict(team_calendars or {})
         clashes = sorted(set(calendars) & set(ruleset.calendars))
         problems += [f"calendar {name!r} is reserved for a team's own hours; rename it" for name in clashes]
@@ -107,6 +109,20 @@ def checked_ruleset(
     if problems:
         raise InvalidInput("; ".join(problems))
     return ruleset
+
+
+def _without_teams(text: str) -> tuple[list[str], str]:
+    """The team names a rules text defines, and the text without them (so that its rules are checked against
+    the teams kept elsewhere). Text that does not parse is returned as it is, for load_rules to explain."""
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return [], text
+    if not isinstance(document, dict) or "teams" not in document:
+        return [], text
+    own = document.pop("teams")
+    names = sorted(str(name) for name in own) if isinstance(own, dict) else ["(not a mapping)"]
+    return names, yaml.safe_dump(document, sort_keys=False)
 
 
 def _routing_problems(ruleset: RuleSet) -> list[str]:
