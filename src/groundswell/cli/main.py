@@ -9,6 +9,7 @@ import typer
 
 from groundswell import __version__
 from groundswell.cli import audit, db, enrich, label, policy, poll, posts, quarantine, train
+from groundswell.cli import cases as cases_cli
 from groundswell.cli import people as people_cli
 from groundswell.cli import rules as rules_cli
 from groundswell.cli.common import stderr
@@ -39,6 +40,7 @@ app.add_typer(train.app, name="train")
 app.add_typer(people_cli.app, name="people")
 app.add_typer(people_cli.teams_app, name="teams")
 app.add_typer(rules_cli.app, name="rules")
+app.add_typer(cases_cli.app, name="cases")
 app.command("ingest")(ingest)
 app.command("stats")(stats)
 app.command("demo")(demo)
