@@ -10,6 +10,10 @@
   arrive there), else the first place named. A spot such as "on the plane" is kept when no gate is given.
 - When: a relative day ("yesterday", "this morning", "last night", "on Friday", "2 days ago"), a date
   ("Feb 21", "2/21"), else the flight ("flight UA 328"), as the customer said it.
+
+The search's status moves along TRANSITIONS: reported -> searching -> found -> returned, with not_found
+reachable until the item is found. The table has no cycles, so each status happens at most once per item:
+that is what makes "lost-item:{case}:{status}" a sound idempotency key for the customer's status update.
 """
 
 from __future__ import annotations
@@ -18,9 +22,45 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
+from groundswell.errors import InvalidInput
 from groundswell.routing.geo import airport_codes_in_text, airport_point
+
+
+class LostItemStatus(StrEnum):
+    REPORTED = "reported"
+    SEARCHING = "searching"
+    FOUND = "found"
+    RETURNED = "returned"
+    NOT_FOUND = "not_found"
+
+
+TRANSITIONS: dict[LostItemStatus, frozenset[LostItemStatus]] = {
+    LostItemStatus.REPORTED: frozenset({LostItemStatus.SEARCHING, LostItemStatus.FOUND, LostItemStatus.NOT_FOUND}),
+    LostItemStatus.SEARCHING: frozenset({LostItemStatus.FOUND, LostItemStatus.NOT_FOUND}),
+    LostItemStatus.FOUND: frozenset({LostItemStatus.RETURNED}),
+    LostItemStatus.RETURNED: frozenset(),
+    LostItemStatus.NOT_FOUND: frozenset(),
+}
+
+
+def parse_status(value: str) -> LostItemStatus:
+    try:
+        return LostItemStatus(value.strip().lower().replace("-", "_").replace(" ", "_"))
+    except ValueError:
+        known = ", ".join(s.value for s in LostItemStatus)
+        raise InvalidInput(f"{value!r} is not a lost-item status; use one of {known}") from None
+
+
+def check_transition(old: str, new: str) -> LostItemStatus:
+    """The new status, if the search may move there from `old`; InvalidInput naming the allowed moves if not."""
+    current, wanted = parse_status(old), parse_status(new)
+    if wanted not in TRANSITIONS[current]:
+        allowed = ", ".join(sorted(s.value for s in TRANSITIONS[current])) or "none (it is final)"
+        raise InvalidInput(f"a lost item that is {current.value} cannot become {wanted.value}; allowed: {allowed}")
+    return wanted
 
 
 def _words(text: str) -> frozenset[str]:
