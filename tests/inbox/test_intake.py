@@ -14,7 +14,7 @@ from groundswell.governance import audit_log
 from groundswell.inbox import intake, service
 from groundswell.inbox.intake import process_posts
 from groundswell.inbox.schemas import IntakeReport
-from groundswell.models import AuditEntry, Case, CaseEvent, CasePost, SlaClockRecord, SuppressedPost
+from groundswell.models import AuditEntry, Case, CaseEvent, CasePost, LostItem, SlaClockRecord, SuppressedPost
 from tests.inbox.cases_support import (
     NOW,
     add_author,
@@ -154,6 +154,9 @@ def test_lost_item_intent_makes_a_lost_item_case_for_the_team_the_rules_chose(st
     with store.sessions() as session:
         case = only_case(session)
         assert (case.kind, case.priority, case.tags) == ("lost_item", "p2", ["lost"])
+        item = session.scalars(select(LostItem)).one()
+        assert (item.case_id, item.status) == (case.id, "reported") and "laptop" in item.item
+        assert events(session, case.id) == ["created", "lost_item_reported", "assigned"]
 
 
 def test_posts_wait_for_enrichment(store: Store) -> None:

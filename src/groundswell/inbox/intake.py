@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from groundswell.db.engine import write_transaction
 from groundswell.errors import ConfigurationError
 from groundswell.governance import audit_log
-from groundswell.inbox import repository, sla_service
+from groundswell.inbox import lost_found, repository, sla_service
 from groundswell.inbox.assignment import assign_case
 from groundswell.inbox.case_routing import SUBJECT_CHARS, routing_record, sla_record
 from groundswell.inbox.post_input import stored_routing_input
@@ -298,6 +298,11 @@ class _Intake:
             self.report.sla_not_started += 1
 
     def _open_lost_item(self, case: Case, post: Post, enrichments: dict[str, Any]) -> None:
+        found = enrichments.get("locations")
+        places = [place for place in found if isinstance(place, dict)] if isinstance(found, list) else []
+        lost_found.open_lost_item(
+            self.session, case=case, post_text=post.text, places=places, now=self.now, actor=self.settings.actor
+        )
         self.report.lost_items += 1
 
 
