@@ -10,6 +10,7 @@ import typer
 from groundswell import __version__
 from groundswell.cli import audit, db, enrich, label, policy, poll, posts, quarantine, train
 from groundswell.cli import cases as cases_cli
+from groundswell.cli import outbox as outbox_cli
 from groundswell.cli import people as people_cli
 from groundswell.cli import rules as rules_cli
 from groundswell.cli.common import stderr
@@ -41,6 +42,7 @@ app.add_typer(people_cli.app, name="people")
 app.add_typer(people_cli.teams_app, name="teams")
 app.add_typer(rules_cli.app, name="rules")
 app.add_typer(cases_cli.app, name="cases")
+app.add_typer(outbox_cli.app, name="outbox")
 app.command("ingest")(ingest)
 app.command("stats")(stats)
 app.command("demo")(demo)

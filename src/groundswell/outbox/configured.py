@@ -1,0 +1,111 @@
+"""The senders and retry policy the settings describe (GROUNDSWELL_* credentials and outbox settings).
+
+A channel gets a sender only when its credentials are set; its messages then wait in the queue until a
+worker that has them runs. The channel modules are imported here, lazily, so that the outbox core never
+depends on a client library it does not use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from datetime import timedelta
+
+from groundswell.config import Settings
+from groundswell.errors import ConfigurationError
+from groundswell.outbox.rules import CHANNELS, RetryPolicy
+from groundswell.outbox.senders import Sender
+
+# What each channel needs, for the message that says what to set.
+REQUIRED_SETTINGS: dict[str, tuple[str, ...]] = {
+    "x": ("x_user_token",),
+    "mastodon": ("mastodon_base_url", "mastodon_access_token"),
+    "bluesky": ("bluesky_handle", "bluesky_app_password"),
+    "reddit": ("reddit_client_id", "reddit_client_secret", "reddit_username", "reddit_password"),
+    "email": ("smtp_host", "smtp_from"),
+}
+
+
+def _x(s: Settings) -> Sender:
+    from groundswell.channels.x.sender import XSender
+
+    return XSender(s.x_user_token or "", base_url=s.x_base_url, user_id=s.x_user_id)
+
+
+def _mastodon(s: Settings) -> Sender:
+    from groundswell.channels.mastodon.sender import MastodonSender
+
+    return MastodonSender(s.mastodon_base_url or "", s.mastodon_access_token or "")
+
+
+def _bluesky(s: Settings) -> Sender:
+    from groundswell.channels.bluesky.sender import BlueskySender
+
+    return BlueskySender(s.bluesky_handle or "", s.bluesky_app_password or "", base_url=s.bluesky_base_url)
+
+
+def _reddit(s: Settings) -> Sender:
+    from groundswell.channels.reddit.sender import RedditSender
+
+    return RedditSender(
+        s.reddit_client_id or "", s.reddit_client_secret or "", s.reddit_username or "", s.reddit_password or "",
+        user_agent=s.reddit_user_agent, base_url=s.reddit_base_url,
+    )  # fmt: skip
+
+
+def _email(s: Settings) -> Sender:
+    from groundswell.channels.email.sender import SmtpSender
+
+    return SmtpSender(
+        s.smtp_host or "", s.smtp_port, from_address=s.smtp_from or "", username=s.smtp_username,
+        password=s.smtp_password, starttls=s.smtp_starttls, use_ssl=s.smtp_ssl,
+    )  # fmt: skip
+
+
+_FACTORIES: dict[str, Callable[[Settings], Sender]] = {
+    "x": _x, "mastodon": _mastodon, "bluesky": _bluesky, "reddit": _reddit, "email": _email,
+}  # fmt: skip
+
+
+def missing_settings(settings: Settings, channel: str) -> list[str]:
+    return [f"GROUNDSWELL_{name.upper()}" for name in REQUIRED_SETTINGS[channel] if not getattr(settings, name)]
+
+
+def configured_senders(settings: Settings, channels: Collection[str] | None = None) -> dict[str, Sender]:
+    """A sender for every channel whose credentials are set (among `channels`, when given). Naming a channel
+    whose credentials are missing is an error that lists them."""
+    wanted = list(channels) if channels else list(CHANNELS)
+    unknown = [c for c in wanted if c not in _FACTORIES]
+    if unknown:
+        raise ConfigurationError(
+            f"unknown channel(s) {', '.join(unknown)}: the outbox delivers to {', '.join(CHANNELS)}"
+        )
+    senders: dict[str, Sender] = {}
+    for channel in wanted:
+        missing = missing_settings(settings, channel)
+        if not missing:
+            senders[channel] = _FACTORIES[channel](settings)
+        elif channels:
+            raise ConfigurationError(f"cannot deliver to {channel}: set {', '.join(missing)}")
+    if not senders:
+        hints = "; ".join(f"{c}: {', '.join(missing_settings(settings, c))}" for c in CHANNELS)
+        raise ConfigurationError(f"no channel has delivery credentials; set them for at least one ({hints})")
+    return senders
+
+
+def close_senders(senders: Mapping[str, Sender]) -> None:
+    for sender in senders.values():
+        close = getattr(sender, "close", None)
+        if callable(close):
+            close()
+
+
+def retry_policy(settings: Settings) -> RetryPolicy:
+    return RetryPolicy(
+        max_attempts=settings.outbox_max_attempts,
+        base_delay=timedelta(seconds=settings.outbox_base_delay_seconds),
+        max_delay=timedelta(seconds=max(settings.outbox_max_delay_seconds, settings.outbox_base_delay_seconds)),
+    )
+
+
+def lease(settings: Settings) -> timedelta:
+    return timedelta(seconds=settings.outbox_lease_seconds)
