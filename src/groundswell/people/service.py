@@ -46,6 +46,10 @@ class ImportReport:
         )  # fmt: skip
 
 
+def _now(now: datetime | None) -> datetime:
+    return now or datetime.now(UTC)
+
+
 # --- rows <-> specs --------------------------------------------------------------------------------------
 
 
@@ -157,7 +161,7 @@ def create_team(session: Session, *, team: Mapping[str, Any], actor: str, now: d
     spec = _team_spec(team, f"team {team.get('name')!r}")
     if spec.name in repository.teams_by_name(session):
         raise InvalidInput(f"team {spec.name!r} already exists; change it with update_team (or `people import`)")
-    return _new_team(session, spec, actor=actor, now=now or datetime.now(UTC))
+    return _new_team(session, spec, actor=actor, now=_now(now))
 
 
 def update_team(
@@ -169,7 +173,7 @@ def update_team(
     row = repository.team_by_name(session, name)
     current = team_state(row) | {"name": row.name}
     spec = _team_spec(current | dict(changes), f"team {name!r}")
-    _change_team(session, row, spec, actor=actor, now=now or datetime.now(UTC))
+    _change_team(session, row, spec, actor=actor, now=_now(now))
     return row
 
 
@@ -214,7 +218,7 @@ def create_employee(
     spec = _employee_spec(employee, f"employee {employee.get('handle')!r}")
     if spec.handle in repository.employees_by_handle(session):
         raise InvalidInput(f"employee {spec.handle!r} already exists; change them with `groundswell people set`")
-    return _new_employee(session, spec, _team_id(session, spec.team), actor=actor, now=now or datetime.now(UTC))
+    return _new_employee(session, spec, _team_id(session, spec.team), actor=actor, now=_now(now))
 
 
 def _team_name(session: Session, row: Employee) -> str | None:
@@ -235,10 +239,6 @@ def update_employee(
     _apply_employee(row, spec, _team_id(session, spec.team))
     _record_employee_change(session, row, before, spec.team, action="employee.update", actor=actor, now=_now(now))
     return row
-
-
-def _now(now: datetime | None) -> datetime:
-    return now or datetime.now(UTC)
 
 
 def _set_flag(
