@@ -12,6 +12,7 @@ from groundswell.cli import audit, db, enrich, label, policy, poll, posts, quara
 from groundswell.cli import cases as cases_cli
 from groundswell.cli import outbox as outbox_cli
 from groundswell.cli import people as people_cli
+from groundswell.cli import reply as reply_cli
 from groundswell.cli import rules as rules_cli
 from groundswell.cli.common import stderr
 from groundswell.cli.demo import demo
@@ -35,6 +36,7 @@ app.add_typer(quarantine.app, name="quarantine")
 app.add_typer(poll.app, name="poll")
 app.add_typer(policy.app, name="policy")
 app.add_typer(audit.app, name="audit")
+app.add_typer(reply_cli.app, name="reply")
 app.add_typer(label.app, name="label")
 app.add_typer(enrich.app, name="enrich")
 app.add_typer(train.app, name="train")

@@ -60,7 +60,9 @@ def draft_reply(
     employee = repository.active_employee(session, author)
     case = _open_case(session, case_id)
     facts = case_facts(session, case, in_reply_to_post_id)
-    body = _initial_text(session, text=text, template=template, variables=variables, language=language, facts=facts)
+    body = _initial_text(
+        session, text=text, template=template, variables=variables, language=language, facts=facts, author=employee
+    )
     if named_approver is not None:
         if named_approver == author:
             raise InvalidInput("the named approver must be someone other than the draft's author")
@@ -309,6 +311,7 @@ def _initial_text(
     variables: Mapping[str, str] | None,
     language: str | None,
     facts: CaseFacts,
+    author: Employee,
 ) -> str:
     if (text is None) == (template is None):
         raise InvalidInput("give the reply's text or a template to start from (one of them, not both)")
@@ -319,10 +322,16 @@ def _initial_text(
     from groundswell.inbox.templates import render
 
     customer = facts.customer
+    # What the service knows; a template needing anything else (a location, an item) names it when missing.
     defaults = {
         "customer_name": (customer.display_name or customer.handle) if customer else "there",
         "case_number": str(facts.case.id),
+        "agent_name": author.display_name or author.handle,
     }
+    if customer is not None:
+        defaults["customer_handle"] = customer.handle
+    if facts.case.brand:
+        defaults["brand"] = facts.case.brand
     wanted = language or (facts.answered.language if facts.answered else None) or "en"
     return render(session, name=str(template), language=wanted, variables=defaults | dict(variables or {}))
 
