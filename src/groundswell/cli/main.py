@@ -10,10 +10,13 @@ import typer
 from groundswell import __version__
 from groundswell.cli import audit, db, enrich, label, policy, poll, posts, quarantine, train
 from groundswell.cli import cases as cases_cli
+from groundswell.cli import lost_found as lost_found_cli
 from groundswell.cli import outbox as outbox_cli
 from groundswell.cli import people as people_cli
 from groundswell.cli import reply as reply_cli
 from groundswell.cli import rules as rules_cli
+from groundswell.cli import sla as sla_cli
+from groundswell.cli import templates as templates_cli
 from groundswell.cli.common import stderr
 from groundswell.cli.demo import demo
 from groundswell.cli.eval import eval_command
@@ -44,6 +47,9 @@ app.add_typer(people_cli.app, name="people")
 app.add_typer(people_cli.teams_app, name="teams")
 app.add_typer(rules_cli.app, name="rules")
 app.add_typer(cases_cli.app, name="cases")
+app.add_typer(sla_cli.app, name="sla")
+app.add_typer(lost_found_cli.app, name="lost-found")
+app.add_typer(templates_cli.app, name="templates")
 app.add_typer(outbox_cli.app, name="outbox")
 app.command("ingest")(ingest)
 app.command("stats")(stats)
