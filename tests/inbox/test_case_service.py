@@ -150,6 +150,7 @@ def test_merge_moves_posts_and_closes_the_merged_case(store: Store) -> None:
         assert survivor.id == second_id and survivor.priority == "p1"
         merged = session.get(Case, first_id)
         assert merged is not None and (merged.status, merged.merged_into_id) == ("closed", second_id)
+        assert merged.closed_at == later(days=10) and merged.resolved_at is None
         assert session.scalars(select(CasePost.case_id)).all().count(second_id) == 2
         assert events(session, first_id)[-2:] == ["status_changed", "merged"]
         assert events(session, second_id)[-1] == "merged_from"

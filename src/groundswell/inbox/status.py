@@ -46,7 +46,8 @@ def apply_status(
         case.resolved_at = at
     elif new is CaseStatus.CLOSED:
         case.closed_at = at
-        case.resolved_at = case.resolved_at or at
+        if not via_merge:  # a merged case was not resolved: its work goes on in the survivor
+            case.resolved_at = case.resolved_at or at
     elif is_reopen(old, new):
         case.resolved_at = case.closed_at = None
     sla_service.on_status_change(session, case=case, old=old.value, new=new.value, now=at, actor=actor)
