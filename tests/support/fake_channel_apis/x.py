@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +23,8 @@ class FakeX:
     # Tweets anyone can reply to, and what the account posted (newest last), as X stores them.
     tweets: dict[str, dict[str, Any]] = field(default_factory=dict)
     dm_events: list[dict[str, Any]] = field(default_factory=list)
+    # Called after a tweet is stored and before the answer goes out (to kill the client at that moment).
+    after_post: Callable[[], None] | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1800000000000000000))
 
     def __post_init__(self) -> None:
@@ -62,6 +65,8 @@ class FakeX:
             "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
             "referenced_tweets": [{"type": "replied_to", "id": parent["id"]}] if parent else None,
         }  # fmt: skip
+        if self.after_post is not None:
+            self.after_post()
         return Response(201, {"data": {"id": tweet_id, "text": stored_text, "edit_history_tweet_ids": [tweet_id]}})
 
     def _me(self, request: Request) -> Response:
