@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from groundswell.channels.x.sender import XSender
 from groundswell.cli.common import Store
 from groundswell.db.engine import make_engine, make_session_factory, write_transaction
 from groundswell.governance import audit_log
@@ -14,6 +15,8 @@ from groundswell.outbox import repository, service
 from groundswell.outbox.rules import RetryPolicy
 from groundswell.outbox.senders import PermanentSendError, RetryableSendError
 from groundswell.outbox.worker import deliver_due
+from tests.support.fake_channel_apis import FakeApiServer
+from tests.support.fake_channel_apis.x import FakeX
 from tests.support.outbox_senders import MemoryChannel, SimulatedCrash
 
 NOW = datetime(2025, 3, 3, 10, 0, tzinfo=UTC)
@@ -187,3 +190,41 @@ def test_concurrent_workers_deliver_each_message_exactly_once(store: Store, data
     assert sorted(everything) == sorted(ids)  # each delivered once, by exactly one worker
     assert set(channel.posts.values()) == {1} and len(channel.posts) == count
     assert channel.lookups == []
+
+
+def test_concurrent_workers_post_each_reply_once_through_a_real_sender(
+    store: Store, database_url: str, fake_api: FakeApiServer
+) -> None:
+    """The same race through the X sender and the fake X API: one POST per message, whoever sends it."""
+    x = FakeX(fake_api)
+    x.add_customer_tweet("1", "@voltline help")
+    count, workers = 12, 2
+    with write_transaction(store.sessions) as session:
+        for n in range(count):
+            service.enqueue(session, idempotency_key=f"t{n}", channel="x", text=f"Answer {n}", in_reply_to="1", now=NOW)
+    errors: list[BaseException] = []
+    start = threading.Barrier(workers)
+
+    def work() -> None:
+        engine = make_engine(database_url)
+        sender = XSender(x.token, base_url=fake_api.url)
+        try:
+            sessions = make_session_factory(engine)
+            start.wait()
+            while deliver_due(sessions, senders={"x": sender}, now=NOW, limit=2).claimed:
+                pass
+        except BaseException as exc:  # surfaced in the main thread below
+            errors.append(exc)
+        finally:
+            sender.close()
+            engine.dispose()
+
+    threads = [threading.Thread(target=work) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors
+    assert len(fake_api.calls("POST", "/2/tweets")) == count == len(x.posted)
+    with store.sessions() as session:
+        assert {m.status for m in service.list_messages(session)} == {"sent"}
