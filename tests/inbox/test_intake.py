@@ -260,3 +260,15 @@ def test_a_crash_inside_a_batch_rolls_that_batch_back_whole(store: Store, monkey
     monkeypatch.setattr(intake, "stored_routing_input", real)
     run(store, batch_size=3)
     _assert_each_post_once(store)
+
+
+def test_a_replay_as_of_a_moment_leaves_later_posts_for_a_later_run(store: Store) -> None:
+    with store.sessions.begin() as session:
+        care_team(session, "ann")
+        customer, other = add_author(session, "carol"), add_author(session, "dave")
+        add_post(session, customer, "Where is my parcel?", at=later(minutes=-10), enrichments={"language": "en"})
+        add_post(session, other, "Still no parcel", at=later(hours=2), enrichments={"language": "en"})
+    assert run(store).opened == 1
+    with store.sessions() as session:
+        assert count(session, Case) == 1
+    assert run(store, now=later(hours=3)).opened == 1

@@ -73,8 +73,10 @@ def process_posts(
     batch_size: int = DEFAULT_BATCH_SIZE,
     after_batch: Callable[[IntakeReport], None] | None = None,
 ) -> IntakeReport:
-    """Take in every waiting post, `batch_size` posts per transaction. `after_batch` is called with the running
-    totals after each committed batch (progress; tests raise from it to simulate a crash between batches)."""
+    """Take in every waiting post written up to `now`, `batch_size` posts per transaction (later posts wait
+    for a later run, so replaying history with an earlier `now` sees only what had been written by then).
+    `after_batch` is called with the running totals after each committed batch (progress; tests raise from it
+    to simulate a crash between batches)."""
     now = now or datetime.now(UTC)
     settings = IntakeSettings(ruleset=ruleset, rules_version=rules_version, reopen_window=reopen_window)
     total = IntakeReport()
@@ -82,7 +84,7 @@ def process_posts(
     while True:
         batch = IntakeReport()
         with write_transaction(sessions) as session:
-            posts = repository.pending_posts(session, after=cursor, limit=batch_size)
+            posts = repository.pending_posts(session, after=cursor, limit=batch_size, until=now)
             if posts:
                 take_in_posts(session, posts=posts, settings=settings, now=now, report=batch)
                 cursor = (posts[-1].created_at, posts[-1].id)
