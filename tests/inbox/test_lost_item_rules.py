@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from groundswell.enrich.enrichers.locations import places_of
 from groundswell.inbox.lost_item_rules import extract
@@ -120,3 +123,28 @@ def test_real_lost_luggage_tweets(airline_file: Path, capsys: pytest.CaptureFixt
     assert item_rate >= 0.75
     assert other_rate < 0.15  # mostly travellers' bags mentioned in other complaints
     assert {f.kind for f in facts} >= {"bag", "luggage", "suitcase", "car seat"}
+
+
+SOUP = st.lists(
+    st.sampled_from(
+        ["my", "Our", "black", "Samsonite", "suitcase", "bag's", "luggage-", "lost", "left", "phone", "on", "the",
+         "claim", "car", "seat", "gate", "C12", "at", "ORD", "to", "DEN", "yesterday", "flight", "UA", "328", "&amp;",
+         "mom's", "case", "number", ",", "!", "2/21", "Feb", "21st"]
+    ),
+    max_size=25,
+).map(" ".join)  # fmt: skip
+
+
+@given(st.one_of(st.text(max_size=200), SOUP))
+def test_any_text_gives_facts_taken_from_it(text: str) -> None:
+    facts = extract(text)
+    folded = html.unescape(text).lower().replace("’", "'")
+    if facts.item is not None:
+        assert facts.kind is not None
+        assert all(word.lower() in folded for word in facts.item.split())
+    assert facts.lost_on is None or len(facts.lost_on) <= 64
+
+
+def test_places_without_coordinates_or_code_are_named_without_a_point() -> None:
+    facts = extract("my bag is stuck in Gotham", [{"name": "Gotham", "kind": "city", "matched": "Gotham"}])
+    assert (facts.place, facts.latitude) == ("Gotham", None)
