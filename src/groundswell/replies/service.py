@@ -26,7 +26,11 @@ from groundswell.governance import approval, audit_log
 from groundswell.governance.approval import ApprovalRules
 from groundswell.governance.pii import find_personal_data, masked_text
 from groundswell.governance.schemas import Actor, DraftContext, DraftState, ReplyDraft, Transition, Visibility
-from groundswell.models import Case, CaseEvent, Employee, Post, Reply
+from groundswell.inbox.repository import record_event
+from groundswell.inbox.service import mark_responded
+from groundswell.inbox.templates import render
+from groundswell.models import Case, Employee, Post, Reply
+from groundswell.outbox.service import enqueue
 from groundswell.replies import repository
 from groundswell.replies.context import CaseFacts, case_facts, draft_context
 from groundswell.replies.offensive import OffensiveScorer, bundled_offensive_scorer
@@ -243,9 +247,7 @@ def _record(
     data = {"reply_id": row.id, "state": after.state.value} | {
         k: v for k, v in state_after.items() if k in {"findings", "approved_by", "reason", "outbox_message_id"}
     }
-    session.add(CaseEvent(case_id=case.id, at=at, actor=actor, kind=f"reply_{verb}", data=data))
-    case.updated_at = max(case.updated_at, at) if case.updated_at else at
-    session.flush()
+    record_event(session, case=case, kind=f"reply_{verb}", actor=actor, data=data, at=at)
 
 
 def _audit_state(draft: ReplyDraft) -> dict[str, Any]:
@@ -265,9 +267,6 @@ def _audit_state(draft: ReplyDraft) -> dict[str, Any]:
 
 def _deliver(session: Session, row: Reply, case: Case, by: str, when: datetime) -> dict[str, Any]:
     """Queue the sent reply for the worker and record the case's response, in the caller's transaction."""
-    from groundswell.inbox.service import mark_responded
-    from groundswell.outbox.service import enqueue
-
     answered = session.get(Post, row.in_reply_to_post_id) if row.in_reply_to_post_id else None
     customer = repository.author_by_id(session, case.customer_id or (answered.author_id if answered else None))
     extra: dict[str, Any] = {}
@@ -319,8 +318,6 @@ def _initial_text(
         if not text.strip():
             raise InvalidInput("the reply's text is empty")
         return text
-    from groundswell.inbox.templates import render
-
     customer = facts.customer
     # What the service knows; a template needing anything else (a location, an item) names it when missing.
     defaults = {
