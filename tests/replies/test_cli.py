@@ -77,6 +77,9 @@ def test_a_private_draft_from_a_template(store: Store, database_url: str, world:
     )  # fmt: skip
     assert drafted["text"] == f"Hi Jane Doe, Ana here about case {world.case_id} at ORD."
     assert (drafted["template"], drafted["visibility"]) == ("sorry", "private")
+    shipped = invoke_json("reply", "draft", str(world.case_id), "--by", "ana", "--template", "acknowledge",
+                          "--db", database_url)  # fmt: skip
+    assert shipped["text"] == f"Hi Jane Doe, thanks for letting us know. We're looking into it (case {world.case_id})."
     with pytest.raises(InvalidInput, match="template needs a value for location"):
         invoke("reply", "draft", str(world.case_id), "--by", "ana", "--template", "sorry", "--db", database_url)
     with pytest.raises(InvalidInput, match="write it as name=value"):
