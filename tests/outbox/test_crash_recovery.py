@@ -59,6 +59,7 @@ class Channel:
     in_reply_to: str
     posts: Callable[[], int]
     extra: Callable[[], None] = lambda: None
+    recipient: str | None = None  # set for a direct message
 
 
 def _x(api: FakeApiServer) -> Channel:
@@ -89,22 +90,43 @@ def _reddit(api: FakeApiServer) -> Channel:
     return Channel(sender, "t3_1c8x0a1", lambda: len(fake.comments))
 
 
-CHANNELS = {"x": _x, "mastodon": _mastodon, "bluesky": _bluesky, "reddit": _reddit}
+def _bluesky_chat(api: FakeApiServer) -> Channel:
+    fake = FakeBluesky(api)
+    root = fake.add_customer_post("3lroot22222ab", "lost my bag")
+    sender = BlueskySender(fake.handle, fake.password, base_url=api.url)
+    return Channel(sender, root["uri"], lambda: sum(len(m) for m in fake.chats.values()), recipient="ana.bsky.social")
+
+
+def _x_dm(api: FakeApiServer) -> Channel:
+    channel = _x(api)
+    x = channel.sender
+    assert isinstance(x, XSender)
+    return Channel(x, channel.in_reply_to, lambda: len(api.calls("POST", r"/2/dm_conversations/with/\d+/messages")),
+                   recipient="ana_b")  # fmt: skip
+
+
+CHANNELS = {
+    "x": _x, "mastodon": _mastodon, "bluesky": _bluesky, "reddit": _reddit,
+    "x-dm": _x_dm, "bluesky-chat": _bluesky_chat,
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("name", list(CHANNELS))
 def test_a_crash_after_the_remote_accepted_never_posts_twice(store: Store, fake_api: FakeApiServer, name: str) -> None:
     channel = CHANNELS[name](fake_api)
     with write_transaction(store.sessions) as session:
-        message_id = service.enqueue(session, idempotency_key=f"reply:{name}", channel=name, now=NOW,
-                                     text="So sorry! We are on it: https://voltline.example/help",
-                                     in_reply_to=channel.in_reply_to).id  # fmt: skip
+        message_id = service.enqueue(
+            session, idempotency_key=f"reply:{name}", channel=channel.sender.channel, now=NOW,
+            text="So sorry! We are on it: https://voltline.example/help", in_reply_to=channel.in_reply_to,
+            visibility="private" if channel.recipient else "public", recipient=channel.recipient,
+        ).id  # fmt: skip
+    on = channel.sender.channel
 
     with pytest.raises(SimulatedCrash):
-        deliver_due(store.sessions, senders={name: CrashAfterSend(channel.sender)}, now=NOW, lease=LEASE)
+        deliver_due(store.sessions, senders={on: CrashAfterSend(channel.sender)}, now=NOW, lease=LEASE)
     assert channel.posts() == 1
     channel.extra()
-    senders = {name: channel.sender}
+    senders = {on: channel.sender}
     assert (
         deliver_due(store.sessions, senders=senders, now=NOW + LEASE - timedelta(seconds=1), lease=LEASE).claimed == 0
     )

@@ -98,6 +98,21 @@ def test_errors_are_classified(sender: BlueskySender, pds: FakeBluesky, fake_api
         wrong.send(_reply(root["uri"]))
 
 
+def test_private_reply_is_a_chat_message(sender: BlueskySender, pds: FakeBluesky, fake_api: FakeApiServer) -> None:
+    root = pds.add_customer_post("3lroot22222ab", "lost my bag")
+    message = _reply(root["uri"], key="dm", text="Could you DM us your tag number?", visibility="private",
+                     recipient="@ana.bsky.social")  # fmt: skip
+    assert sender.find_sent(message) is None
+    receipt = sender.send(message)
+    (messages,) = pds.chats.values()
+    assert [m["text"] for m in messages] == ["Could you DM us your tag number?"]
+    assert receipt.external_id == messages[0]["id"] and receipt.url is None
+    assert sender.find_sent(message) == receipt
+    assert pds.posted == []  # nothing public
+    with pytest.raises(PermanentSendError, match="Unable to resolve handle"):
+        sender.send(_reply(root["uri"], key="dm2", visibility="private", recipient="nobody.bsky.social"))
+
+
 @given(st.text(min_size=1, max_size=60), st.datetimes(min_value=datetime(2023, 1, 1), max_value=datetime(2100, 1, 1)))
 def test_record_keys_are_valid_tids_that_keep_time_order(key: str, when: datetime) -> None:
     queued = when.replace(tzinfo=UTC)

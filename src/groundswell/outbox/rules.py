@@ -43,8 +43,6 @@ def check_target(channel: str, visibility: str, in_reply_to: str | None, recipie
         if channel == "reddit" and not in_reply_to:
             raise InvalidInput("a public Reddit reply needs the parent's fullname (in_reply_to='t3_...' or 't1_...')")
         return
-    if channel == "bluesky":
-        raise InvalidInput("Bluesky direct messages are not supported: send a public reply (visibility='public')")
     # A direct message reaches only the person it names (on Mastodon, the account it @mentions).
     if not recipient:
         raise InvalidInput(f"a private reply on {channel} needs the recipient (a handle or user id)")

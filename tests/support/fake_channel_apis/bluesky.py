@@ -14,6 +14,7 @@ from tests.support.replay_server import Request, Response
 DID = "did:plc:voltlinecare0000000000"
 CUSTOMER_DID = "did:plc:anabcustomer000000000"
 POST = "app.bsky.feed.post"
+CHAT_PROXY = "did:web:api.bsky.chat#bsky_chat"
 TID = re.compile(r"[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}")
 ISO_MILLIS_Z = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z")
 
@@ -30,6 +31,8 @@ class FakeBluesky:
     # did -> rkey -> {"uri", "cid", "value"}
     repos: dict[str, dict[str, dict[str, Any]]] = field(default_factory=lambda: {DID: {}, CUSTOMER_DID: {}})
     sessions: int = 0
+    handles: dict[str, str] = field(default_factory=lambda: {"ana.bsky.social": CUSTOMER_DID})
+    chats: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # convo id -> messages, oldest first
     _tokens: itertools.count[int] = field(default_factory=itertools.count)
     _valid_jwt: str | None = None
 
@@ -37,6 +40,10 @@ class FakeBluesky:
         self.server.route("POST", "/xrpc/com.atproto.server.createSession", self._create_session)
         self.server.route("POST", "/xrpc/com.atproto.repo.createRecord", self._create_record)
         self.server.route("GET", "/xrpc/com.atproto.repo.getRecord", self._get_record)
+        self.server.route("GET", "/xrpc/com.atproto.identity.resolveHandle", self._resolve_handle)
+        self.server.route("GET", "/xrpc/chat.bsky.convo.getConvoForMembers", self._convo_for_members)
+        self.server.route("POST", "/xrpc/chat.bsky.convo.sendMessage", self._send_message)
+        self.server.route("GET", "/xrpc/chat.bsky.convo.getMessages", self._get_messages)
 
     @property
     def posted(self) -> list[dict[str, Any]]:
@@ -112,3 +119,41 @@ class FakeBluesky:
             uri = f"at://{repo}/{collection}/{rkey}"
             return Response(400, {"error": "RecordNotFound", "message": f"Could not locate record: {uri}"})
         return Response(200, found)
+
+    def _chat_request(self, request: Request) -> None:
+        require(request.headers.get("atproto-proxy") == CHAT_PROXY, "chat calls go through the PDS proxy header")
+        require(self._authorised(request), "chat calls need the session's bearer token")
+
+    def _resolve_handle(self, request: Request) -> Response:
+        handle = request.query.get("handle", [""])[0]
+        if handle not in self.handles:
+            return Response(400, {"error": "InvalidRequest", "message": "Unable to resolve handle"})
+        return Response(200, {"did": self.handles[handle]})
+
+    def _convo_for_members(self, request: Request) -> Response:
+        self._chat_request(request)
+        members = request.query.get("members", [])
+        require(len(members) == 1 and members[0].startswith("did:"), "members must be the recipient's DID")
+        convo = f"convo-{members[0].rsplit(':', 1)[-1]}"
+        self.chats.setdefault(convo, [])
+        return Response(200, {"convo": {"id": convo, "rev": "1", "members": [{"did": DID}, {"did": members[0]}],
+                                        "muted": False, "unreadCount": 0}})  # fmt: skip
+
+    def _send_message(self, request: Request) -> Response:
+        self._chat_request(request)
+        body = json_body(request)
+        convo = str(body.get("convoId"))
+        require(convo in self.chats, f"no conversation {convo}")
+        message = body.get("message")
+        require(isinstance(message, dict) and set(message) == {"text"} and message["text"], "message must be {text}")
+        assert isinstance(message, dict)
+        view = {"id": f"msg-{len(self.chats[convo]) + 1}", "rev": "2", "text": message["text"],
+                "sender": {"did": DID}, "sentAt": "2025-03-03T10:00:00.000Z"}  # fmt: skip
+        self.chats[convo].append(view)
+        return Response(200, view)
+
+    def _get_messages(self, request: Request) -> Response:
+        self._chat_request(request)
+        convo = request.query.get("convoId", [""])[0]
+        require(convo in self.chats, f"no conversation {convo}")
+        return Response(200, {"messages": list(reversed(self.chats[convo]))})

@@ -7,6 +7,10 @@ left to the server: it is a TID derived from the message (its idempotency key an
 a retry writes to the same key and cannot make a second post. The server refuses to create over an
 existing key (older PDS versions with a 500, newer ones with an error of its own), and `find_sent` is a
 getRecord on that key.
+
+A private reply is a chat message (chat.bsky.convo.sendMessage in the conversation with the recipient, through
+the PDS's proxy to the chat service; the app password must allow direct messages). Chat takes no key, so
+`find_sent` reads the conversation's recent messages for one from the account with the same text.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from groundswell.outbox.senders import (
 )
 
 POST_COLLECTION = "app.bsky.feed.post"
+CHAT_PROXY = {"atproto-proxy": "did:web:api.bsky.chat#bsky_chat"}
+_CHAT_LOOKBACK = 50
 _S32 = "234567abcdefghijklmnopqrstuvwxyz"  # base32-sortable, the TID alphabet
 # The time part of a key for a message without a queue time (never from the worker, which always has one).
 _FALLBACK_TIME = datetime(2024, 1, 1, tzinfo=UTC)
@@ -80,12 +86,12 @@ class BlueskySender:
         self._client.close()
 
     def send(self, message: OutgoingMessage) -> Receipt:
-        if message.private:
-            raise PermanentSendError("Bluesky direct messages are not supported: send a public reply instead")
         try:
+            if message.private:
+                return self._signed_in(lambda: self._chat(message))
             return self._signed_in(lambda: self._create(message))
         except http.HttpFailure as exc:
-            if exc.status not in (401, 429):
+            if not message.private and exc.status not in (401, 429):
                 # Perhaps the key is taken: by this very message, sent by an attempt that was not recorded.
                 found = self.find_sent(message)
                 if found is not None:
@@ -93,6 +99,11 @@ class BlueskySender:
             raise from_http_failure(exc) from exc
 
     def find_sent(self, message: OutgoingMessage) -> Receipt | None:
+        if message.private:
+            try:
+                return self._signed_in(lambda: self._find_chat(message))
+            except http.HttpFailure as exc:
+                raise from_http_failure(exc) from exc
         try:
             record = self._signed_in(lambda: self._get_record(self._session()[0], record_key(message)))
         except http.HttpFailure as exc:
@@ -124,6 +135,37 @@ class BlueskySender:
             headers={"Authorization": f"Bearer {jwt}"},
         )
         return self._receipt(str(response.json()["uri"]), rkey)
+
+    def _chat(self, message: OutgoingMessage) -> Receipt:
+        body = {"convoId": self._conversation(message), "message": {"text": message.text}}
+        sent = http.post(self._client, "/xrpc/chat.bsky.convo.sendMessage", json=body, headers=self._chat_headers())
+        return Receipt(external_id=str(sent.json()["id"]), url=None)
+
+    def _find_chat(self, message: OutgoingMessage) -> Receipt | None:
+        params = {"convoId": self._conversation(message), "limit": _CHAT_LOOKBACK}
+        response = http.get(self._client, "/xrpc/chat.bsky.convo.getMessages", params=params,
+                            headers=self._chat_headers())  # fmt: skip
+        me = self._session()[0]
+        for item in response.json().get("messages") or []:
+            sender = as_object(as_object(item).get("sender")).get("did")
+            if sender == me and same_text(message.text, str(item.get("text") or "")):
+                return Receipt(external_id=str(item["id"]), url=None)
+        return None
+
+    def _conversation(self, message: OutgoingMessage) -> str:
+        """The id of the one-to-one conversation with the recipient (a DID, or a handle resolved to one)."""
+        recipient = (message.recipient or "").strip().lstrip("@")
+        if not recipient:
+            raise PermanentSendError("a Bluesky direct message needs the recipient's handle or DID")
+        if not recipient.startswith("did:"):
+            resolved = http.get(self._client, "/xrpc/com.atproto.identity.resolveHandle", params={"handle": recipient})
+            recipient = str(resolved.json()["did"])
+        response = http.get(self._client, "/xrpc/chat.bsky.convo.getConvoForMembers", params={"members": recipient},
+                            headers=self._chat_headers())  # fmt: skip
+        return str(response.json()["convo"]["id"])
+
+    def _chat_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._session()[1]}", **CHAT_PROXY}
 
     def _reply_ref(self, message: OutgoingMessage) -> dict[str, Any]:
         """{root, parent} for the post answered: from the message's extra fields when the caller knew
