@@ -118,14 +118,17 @@ def test_the_customers_language_and_a_stored_template_are_used(store: Store) -> 
         assert found.message is not None and found.message.text == "Achamos: black suitcase!"
 
 
-def test_public_reply_where_no_direct_message_and_nothing_where_the_outbox_cannot_go(store: Store) -> None:
+def test_public_reply_when_no_recipient_is_known_and_nothing_where_the_outbox_cannot_go(store: Store) -> None:
     with store.sessions() as session:
-        bluesky_case, _ = lost_case(session, channel="bluesky")
+        anonymous, _ = lost_case(session, channel="bluesky")
         review_case, _ = lost_case(session, channel="reviews")
-        for case in (bluesky_case, review_case):
+        for case in (anonymous, review_case):
             open_item(session, case)
-        public = lost_found.update_status(session, case_id=bluesky_case.id, status="searching", actor="lea", now=NOW)
-        assert public.message is not None and public.message.visibility == "public"
+        for post in session.scalars(select(Post).where(Post.channel == "bluesky")):
+            post.author_id = None  # an author we do not know cannot get a direct message
+        public = lost_found.update_status(session, case_id=anonymous.id, status="searching", actor="lea", now=NOW)
+        assert public.message is not None and (public.message.visibility, public.message.recipient) == ("public", None)
+        assert public.message.text.startswith("Hi there, an update on case")
         silent = lost_found.update_status(session, case_id=review_case.id, status="not_found", actor="lea", now=NOW)
         assert silent.message is None and silent.not_sent == "the outbox does not deliver to channel 'reviews'"
         assert silent.item.status == "not_found"
