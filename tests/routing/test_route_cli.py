@@ -74,10 +74,17 @@ def test_decisions_keep_input_order_and_record(first_run: tuple[Any, Path]) -> N
     }
     assert got == {
         # O'Hare in the text -> nearest baggage office; 2 h on Chicago airport hours (09:00 local)
-        "1": ("baggage-ord", "p2", "baggage", "2025-03-04T17:00:00+00:00", False, ["baggage"]),
+        "1": ("baggage-ord", "p2", "baggage", "2025-03-04T17:00:00+00:00", False, ["baggage", "airport-baggage"]),
         # Denver from the profile; urgency 0.82 -> p1 with the 1-hour, around-the-clock SLA
-        "2": ("baggage-den", "p1", "urgent", "2025-03-05T00:30:00+00:00", False, ["baggage", "urgent"]),
-        # Boston is far from every baggage office -> the central team
+        "2": (
+            "baggage-den",
+            "p1",
+            "urgent",
+            "2025-03-05T00:30:00+00:00",
+            False,
+            ["baggage", "airport-baggage", "urgent"],
+        ),
+        # Lisbon is far from every baggage office -> the central team
         "3": ("baggage-central", "p2", "baggage", "2025-03-04T14:00:00+00:00", False, ["baggage"]),
         # Sunday noon UTC: the bookings office opens Monday 07:00 Chicago (13:00 UTC) -> 17:00 UTC
         "4": ("rebooking", "p3", "standard", "2025-03-03T17:00:00+00:00", False, ["disruption"]),
@@ -85,7 +92,7 @@ def test_decisions_keep_input_order_and_record(first_run: tuple[Any, Path]) -> N
         "6": (None, None, None, None, False, ["spam"]),
         "7": ("customer-care", "p3", "standard", None, False, []),  # no created_at -> no deadline
     }
-    assert rows[4]["routing"]["approver_role"] == "social_lead"
+    assert rows[4]["routing"]["approver_role"] == "manager"
     assert rows[5]["routing"]["suppressed"] is True
     assert rows[5]["routing"]["stopped_by"] == "spam"
 
@@ -93,8 +100,8 @@ def test_decisions_keep_input_order_and_record(first_run: tuple[Any, Path]) -> N
 def test_explanation_names_the_rules_and_why(first_run: tuple[Any, Path]) -> None:
     _, out = first_run
     explanation = routed(out)[0]["routing"]["explanation"]
-    assert [fired["rule"] for fired in explanation] == ["baggage-near-our-airports", "baggage-elsewhere", "default"]
-    first = explanation[0]
+    assert [fired["rule"] for fired in explanation] == ["baggage", "baggage-near-our-airports", "default"]
+    first = explanation[1]
     assert any("post location: airport ORD is 0 km from team baggage-ord" in reason for reason in first["because"])
     assert "team = baggage-ord (nearest)" in first["then"]
     assert "(kept team = baggage-ord from an earlier rule)" in explanation[-1]["then"]
