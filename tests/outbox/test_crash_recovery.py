@@ -90,13 +90,6 @@ def _reddit(api: FakeApiServer) -> Channel:
     return Channel(sender, "t3_1c8x0a1", lambda: len(fake.comments))
 
 
-def _bluesky_chat(api: FakeApiServer) -> Channel:
-    fake = FakeBluesky(api)
-    root = fake.add_customer_post("3lroot22222ab", "lost my bag")
-    sender = BlueskySender(fake.handle, fake.password, base_url=api.url)
-    return Channel(sender, root["uri"], lambda: sum(len(m) for m in fake.chats.values()), recipient="ana.bsky.social")
-
-
 def _x_dm(api: FakeApiServer) -> Channel:
     channel = _x(api)
     x = channel.sender
@@ -107,7 +100,7 @@ def _x_dm(api: FakeApiServer) -> Channel:
 
 CHANNELS = {
     "x": _x, "mastodon": _mastodon, "bluesky": _bluesky, "reddit": _reddit,
-    "x-dm": _x_dm, "bluesky-chat": _bluesky_chat,
+    "x-dm": _x_dm,
 }  # fmt: skip
 
 

@@ -55,6 +55,8 @@ def test_visibility_and_targets() -> None:
     with pytest.raises(InvalidInput, match="private reply on mastodon"):
         check_target("mastodon", "private", "109", None)  # a direct status that mentions nobody reaches nobody
     check_target("x", "public", None, None)  # a post of its own
+    with pytest.raises(InvalidInput, match="not enabled"):
+        check_target("bluesky", "private", "at://did:plc:a/app.bsky.feed.post/3l", "ana.bsky.social")
     with pytest.raises(InvalidInput, match="private reply on x"):
         check_target("x", "private", "1", None)
 

@@ -43,6 +43,10 @@ def check_target(channel: str, visibility: str, in_reply_to: str | None, recipie
         if channel == "reddit" and not in_reply_to:
             raise InvalidInput("a public Reddit reply needs the parent's fullname (in_reply_to='t3_...' or 't1_...')")
         return
+    if channel == "bluesky":
+        # The sender can write chat messages, but only with an app password allowed to, which most are not:
+        # until that is a setting, a private reply on Bluesky is refused here and callers fall back to public.
+        raise InvalidInput("private replies on Bluesky are not enabled: send a public reply (visibility='public')")
     # A direct message reaches only the person it names (on Mastodon, the account it @mentions).
     if not recipient:
         raise InvalidInput(f"a private reply on {channel} needs the recipient (a handle or user id)")
