@@ -15,7 +15,8 @@ class OutboxMessage(Base):
 
     `idempotency_key` is unique: enqueueing the same reply twice gives the same row, and connectors pass
     the key to the remote service (or look for it there) so a retry after a crash never posts twice.
-    Status: pending, sending, sent, dead (gave up: `last_error` says why)."""
+    Status: pending, sending (claimed until `claimed_until`), sent, dead (gave up: `last_error` says why),
+    cancelled (withdrawn before it went out)."""
 
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
