@@ -53,7 +53,9 @@ def insert_after(session: Session, position: int) -> None:
     as carefully as a forger could, with the row after it relinked to it. Later rows move up one id."""
     existing = ids(session)
     prev_id = existing[position - 1] if position else None
-    prev_hash = session.scalar(select(AuditEntry.hash).where(AuditEntry.id == prev_id)) if prev_id else GENESIS
+    prev_hash = (
+        session.scalar(select(AuditEntry.hash).where(AuditEntry.id == prev_id)) if prev_id else None
+    ) or GENESIS
     new_id = (prev_id or 0) + 1
     if any(i >= new_id for i in existing):
         # Two steps, so that no intermediate state has two rows with the same id.

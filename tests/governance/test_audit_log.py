@@ -12,6 +12,7 @@ import pytest
 from groundswell.cli.common import Store
 from groundswell.db.engine import write_transaction
 from groundswell.governance.audit_log import GENESIS, append, list_entries, verify
+from groundswell.models import AuditEntry
 from tests.governance import audit_tampering as tamper
 from tests.support.cli import invoke, invoke_json
 
@@ -73,7 +74,7 @@ def broken(database_url: str, *extra: str) -> dict[str, object]:
 def test_an_edited_row_is_detected(store: Store, database_url: str, column: str) -> None:
     fill(store)
     with write_transaction(store.sessions) as session:
-        row = session.get_one(tamper.AuditEntry, 3)
+        row = session.get_one(AuditEntry, 3)
         tamper.edit(session, 3, column, tamper.changed_value(row, column))
     report = broken(database_url)
     assert report["problems"] == [

@@ -18,7 +18,7 @@ from tests.governance import audit_tampering as tamper
 
 START = datetime(2026, 3, 1, tzinfo=UTC)
 # PostgreSQL refuses NUL in text; surrogates are not valid UTF-8.
-texts = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12)
+texts = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=12)
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.floats(allow_nan=False, allow_infinity=False) | texts,
     lambda children: st.lists(children, max_size=3) | st.dictionaries(texts, children, max_size=3),

@@ -66,9 +66,10 @@ def stored_context(store: Store, reply_id: int) -> DraftContext:
 def test_a_draft_is_judged_in_the_context_of_its_case(store: Store, act: Act) -> None:
     with write_transaction(store.sessions) as session:
         add_staff(session)
-        world = add_case(session, texts=("First post", "Still nothing!"), followers=800, urgency=0.3)
-        # An earlier post was more urgent than the latest one: the case's urgency is the highest.
-        session.execute(Case.__table__.update().where(Case.id == world.case_id).values(tags=["vip", "billing"]))
+        world = add_case(
+            session, texts=("First post", "Still nothing!"), followers=800, urgency=0.3, tags=["vip", "billing"]
+        )
+    # An earlier post was more urgent than the latest one: the case's urgency is the highest.
     with write_transaction(store.sessions) as session:
         row = session.scalars(
             select(Enrichment).where(Enrichment.post_id == world.post_ids[0], Enrichment.enricher == "urgency")
