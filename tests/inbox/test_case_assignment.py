@@ -162,6 +162,10 @@ def test_rebalance_moves_a_case_whose_first_response_is_about_to_breach(store: S
         report = rebalance(session, now=later(minutes=50))
         assert report.reassigned == 1 and assignee(session, case) == "bob"
         assert report.moves[0]["why"].startswith("SLA warning: 83% of the target used")
+        # Moved once for the warning; moving it back and forth would only restart the work each time.
+        assert rebalance(session, now=later(minutes=55)).reassigned == 0 and assignee(session, case) == "bob"
+        report = rebalance(session, now=later(minutes=65))  # breached now: one more move
+        assert report.reassigned == 1 and assignee(session, case) == "ann"
 
 
 def test_reassign_case_for_an_escalation(store: Store) -> None:

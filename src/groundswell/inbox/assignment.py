@@ -121,6 +121,7 @@ def assign_case(
     current_owner: str | None = None,
     record_failure: bool = True,
     why: str | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> AssignmentResult:
     """Give `case` to one of its team's employees, or leave it in the team queue saying why.
 
@@ -162,6 +163,7 @@ def assign_case(
         data["previous"] = repository.employee_handles(session, [previous]).get(previous)
     if why:
         data["why"] = why
+    data.update(extra or {})
     repository.record_event(session, case=case, kind=EventKind.ASSIGNED, actor=actor, data=data, at=now)
     audit_log.append(
         session, actor=actor, action="case.assign", entity="case", entity_id=case.id,
@@ -219,10 +221,18 @@ def rebalance(
     report = RebalanceReport()
     for case in repository.unanswered_assigned_cases(session):
         _maybe_move(session, case=case, now=now, sla_of=sla_of, actor=actor, report=report)
+    # Placing queued cases only ever uses up capacity, so once a team had nobody for a case, it has nobody for
+    # the next case that asks the same (a queue of thousands overnight would otherwise be retried one by one).
+    full: dict[tuple[int | None, bool, Any], str] = {}
     for case in repository.queued_cases(session):
+        key = (case.team_id, bool(decision_value(case.routing, "allow_trainees", True)),
+               decision_value(case.routing, "assign_to"))  # fmt: skip
+        if key in full:
+            report.still_queued[case.id] = full[key]
+            continue
         result = assign_case(session, case=case, now=now, actor=actor, record_failure=False, why="rebalance")
         if result.employee is None:
-            report.still_queued[case.id] = result.reason
+            report.still_queued[case.id] = full[key] = result.reason
         else:
             report.assigned += 1
     return report
@@ -234,14 +244,18 @@ def _maybe_move(
     assert case.assignee_id is not None
     owner = repository.employee_row(session, case.assignee_id)
     snapshot = employee_snapshot(owner, team_name="", open_cases=0)
-    check = needs_reassignment(snapshot, now=now, sla=sla_of(session, case, now))
+    sla = sla_of(session, case, now)
+    check = needs_reassignment(snapshot, now=now, sla=sla)
     if not check.needed:
         return
     unavailable = snapshot.on_leave or not is_open(snapshot.shift, now)
+    if not unavailable and sla is not None and _moved_for_sla(session, case) == sla.state.value:
+        return  # moved once already at this SLA state: moving again would only restart the work elsewhere
     why = "; ".join(check.reasons)
     result = assign_case(
-        session, case=case, now=now, actor=actor, exclude=[owner.handle], record_failure=False, why=why
-    )
+        session, case=case, now=now, actor=actor, exclude=[owner.handle], record_failure=False, why=why,
+        extra={"sla_state": sla.state.value} if sla is not None and not unavailable else None,
+    )  # fmt: skip
     if result.employee is not None:
         report.reassigned += 1
         report.moves.append({"case": case.id, "from": owner.handle, "to": result.employee, "why": why})
@@ -261,3 +275,9 @@ def _maybe_move(
     )  # fmt: skip
     report.still_queued[case.id] = f"{why}; {result.reason}"
     report.moves.append({"case": case.id, "from": owner.handle, "to": None, "why": why})
+
+
+def _moved_for_sla(session: Session, case: Case) -> str | None:
+    """The SLA state the case's latest assignment moved it for, if it was such a move."""
+    latest = repository.latest_event(session, case_id=case.id, kind=EventKind.ASSIGNED)
+    return latest.data.get("sla_state") if latest is not None else None

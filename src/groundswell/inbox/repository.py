@@ -164,6 +164,11 @@ def case_posts(session: Session, case_id: int) -> list[CasePostRow]:
     return [CasePostRow(link, post, handle) for link, post, handle in session.execute(stmt)]
 
 
+def latest_event(session: Session, *, case_id: int, kind: str) -> CaseEvent | None:
+    stmt = select(CaseEvent).where(CaseEvent.case_id == case_id, CaseEvent.kind == kind)
+    return session.scalars(stmt.order_by(CaseEvent.id.desc()).limit(1)).first()
+
+
 def timeline(session: Session, case_id: int) -> list[CaseEvent]:
     stmt = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.at, CaseEvent.id)
     return list(session.scalars(stmt))

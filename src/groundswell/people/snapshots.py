@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
+
+import orjson
 
 from groundswell.models.team import Employee as EmployeeRow
 from groundswell.models.team import Team as TeamRow
@@ -18,7 +21,14 @@ SKILL_KINDS = ("topics", "intents", "languages", "channels")
 
 def calendar_from_json(stored: dict[str, Any] | None) -> BusinessCalendar:
     """A stored calendar ({timezone, hours, holidays}); none means open around the clock."""
-    return ALWAYS_OPEN if not stored else BusinessCalendar.model_validate(stored)
+    return ALWAYS_OPEN if not stored else _parsed_calendar(orjson.dumps(stored, option=orjson.OPT_SORT_KEYS))
+
+
+@lru_cache(maxsize=1024)
+def _parsed_calendar(canonical: bytes) -> BusinessCalendar:
+    # Assignment snapshots every employee of a team for every case; a roster shares a handful of shifts, and
+    # parsing one is the bulk of a snapshot's cost. BusinessCalendar is immutable, so sharing is safe.
+    return BusinessCalendar.model_validate(orjson.loads(canonical))
 
 
 def point(latitude: float | None, longitude: float | None) -> GeoPoint | None:
