@@ -29,10 +29,15 @@ def _json_text(value: Any) -> str:
     return orjson.dumps(value).decode("utf-8")
 
 
+def _json_value(stored: Any) -> Any:
+    # SQLite gives JSON columns NUMERIC affinity, so a document that is a bare number comes back as a number.
+    return orjson.loads(stored) if isinstance(stored, str | bytes) else stored
+
+
 def make_engine(url: str, *, sqlite_cache_mib: int = 256, **kwargs: Any) -> Engine:
     url = normalise_url(url)
     kwargs.setdefault("json_serializer", _json_text)
-    kwargs.setdefault("json_deserializer", orjson.loads)
+    kwargs.setdefault("json_deserializer", _json_value)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, parsed.database, sqlite_cache_mib, **kwargs)
