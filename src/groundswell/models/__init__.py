@@ -1,11 +1,13 @@
 """ORM tables, one module per aggregate. Importing this package registers every table on Base.metadata."""
 
+from groundswell.models.alert import Alert, DetectorState
 from groundswell.models.audit import AuditEntry
 from groundswell.models.author import Author
 from groundswell.models.case import Case, CaseEvent, CasePost, LostItem, SlaClockRecord, SuppressedPost
 from groundswell.models.channel_cursor import ChannelCursor
 from groundswell.models.conversation import Conversation
 from groundswell.models.enrichment import Enrichment, LabelCorrection
+from groundswell.models.incident import Incident, IncidentEvent, IncidentLink, IncidentStatement
 from groundswell.models.ingest_run import IngestRun
 from groundswell.models.outbox import OutboxMessage
 from groundswell.models.post import Post
@@ -14,6 +16,7 @@ from groundswell.models.reply import Reply, ResponseTemplate
 from groundswell.models.team import Employee, RoutingRulesVersion, Team
 
 __all__ = [
+    "Alert",
     "AuditEntry",
     "Author",
     "Case",
@@ -21,8 +24,13 @@ __all__ = [
     "CasePost",
     "ChannelCursor",
     "Conversation",
+    "DetectorState",
     "Employee",
     "Enrichment",
+    "Incident",
+    "IncidentEvent",
+    "IncidentLink",
+    "IncidentStatement",
     "IngestRun",
     "LabelCorrection",
     "LostItem",
