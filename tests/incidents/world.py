@@ -105,10 +105,9 @@ def add_crisis(session: Session) -> Crisis:
         crisis.post_ids.append(post.id)
     for n in range(12, 18):
         calm = n % 2 == 0
-        mood = (
-            {"sentiment": "neutral", "emotion": "neutral"} if calm else {"sentiment": "negative", "emotion": "sadness"}
-        )
-        post = add_post(session, n=n, at=T0 + timedelta(minutes=30 + 15 * (n - 12)), followers=50, **mood)
+        sentiment, emotion = ("neutral", "neutral") if calm else ("negative", "sadness")
+        at = T0 + timedelta(minutes=30 + 15 * (n - 12))
+        post = add_post(session, n=n, at=at, followers=50, sentiment=sentiment, emotion=emotion)
         crisis.post_ids.append(post.id)
     crisis.other_post_id = add_post(session, n=99, at=T0 + timedelta(minutes=5), brand="Othercorp").id
     crisis.case_ids.append(add_case(session, crisis.post_ids[0:2], opened_at=T0, responded_after=timedelta(minutes=10)))
