@@ -1,0 +1,1 @@
+"""Crisis detection (spikes and shifts per scope), alert storage, and notification."""
