@@ -8,6 +8,7 @@ import sys
 import typer
 
 from groundswell import __version__
+from groundswell.cli import alerts as alerts_cli
 from groundswell.cli import audit, db, enrich, label, policy, poll, posts, quarantine, train
 from groundswell.cli import cases as cases_cli
 from groundswell.cli import lost_found as lost_found_cli
@@ -51,6 +52,7 @@ app.add_typer(sla_cli.app, name="sla")
 app.add_typer(lost_found_cli.app, name="lost-found")
 app.add_typer(templates_cli.app, name="templates")
 app.add_typer(outbox_cli.app, name="outbox")
+app.add_typer(alerts_cli.app, name="alerts")
 app.command("ingest")(ingest)
 app.command("stats")(stats)
 app.command("demo")(demo)
