@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     outbox_base_delay_seconds: float = Field(default=30.0, gt=0)
     outbox_max_delay_seconds: float = Field(default=3600.0, gt=0)
     outbox_lease_seconds: float = Field(default=300.0, gt=0)
+    # Alert notifications: the routing file (targets, routes, escalation; see groundswell.alerts.routes) and
+    # the address of the web UI, for links in Slack/Teams messages when the file sets no base_url.
+    alert_routes: Path | None = None
+    alert_base_url: str | None = None
 
     # A folder of enrichment models (the layout `groundswell train` writes) used instead of the bundled ones.
     models_dir: Path | None = None

@@ -21,7 +21,9 @@ VISIBILITIES = ("public", "private")
 # Spellings callers use for a direct message, read as "private".
 _PRIVATE_ALIASES = frozenset({"private", "direct", "dm"})
 # The channels the outbox delivers to, and what a reply on each needs.
-CHANNELS = ("x", "mastodon", "bluesky", "reddit", "email")
+CHANNELS = ("x", "mastodon", "bluesky", "reddit", "email", "webhook", "slack", "teams")
+# Alert notifications (groundswell.alerts.notify): an HTTP POST to the URL in `recipient`.
+WEBHOOK_CHANNELS = ("webhook", "slack", "teams")
 
 
 def normalise_visibility(value: str) -> str:
@@ -39,6 +41,10 @@ def check_target(channel: str, visibility: str, in_reply_to: str | None, recipie
         raise InvalidInput(f"the outbox cannot deliver to channel {channel!r}: it delivers to {', '.join(CHANNELS)}")
     if channel == "email" and not recipient:
         raise InvalidInput("an e-mail reply needs the recipient's address (recipient=...)")
+    if channel in WEBHOOK_CHANNELS:
+        if not recipient or not recipient.startswith(("https://", "http://")):
+            raise InvalidInput(f"a {channel} message needs the URL to post to (recipient='https://...')")
+        return
     if channel == "email" or visibility == "public":
         if channel == "reddit" and not in_reply_to:
             raise InvalidInput("a public Reddit reply needs the parent's fullname (in_reply_to='t3_...' or 't1_...')")
