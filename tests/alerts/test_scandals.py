@@ -19,14 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from tests.support.cli import invoke, invoke_json
 
 _CACHE: dict[str, Path] = {}
 
 UNITED_MEMO = [
     "@united is this leaked memo real?? 'Do not rebook premier members' during irregular ops?? Unbelievable",
-    "Just read the leaked United memo telling gate agents to stop rebooking passengers on other airlines. @united explain",
+    "Just read the leaked United memo telling gate agents to stop rebooking people on other airlines. @united explain",
     "@united your leaked memo says agents should 'let them sleep at the gate'. Is that how you treat customers?",
     "So @united told staff in writing to deny hotel vouchers during the storm. That leaked memo is disgusting",
     "@united the leaked memo is everywhere. 'Minimise compensation at all costs'. Wow. Never flying you again",
@@ -121,7 +120,23 @@ VIRGIN_BREACH = [
     "@VirginAmerica second fraud charge this morning. Your data breach is a nightmare",
 ]
 
-FIRST_NAMES = "alex sam jordan taylor casey riley morgan jamie drew avery quinn reese blake cameron dana".split()
+FIRST_NAMES = [
+    "alex",
+    "sam",
+    "jordan",
+    "taylor",
+    "casey",
+    "riley",
+    "morgan",
+    "jamie",
+    "drew",
+    "avery",
+    "quinn",
+    "reese",
+    "blake",
+    "cameron",
+    "dana",
+]
 
 
 def _authors(tag: str) -> list[tuple[str, int]]:
