@@ -22,6 +22,10 @@ REQUIRED_SETTINGS: dict[str, tuple[str, ...]] = {
     "bluesky": ("bluesky_handle", "bluesky_app_password"),
     "reddit": ("reddit_client_id", "reddit_client_secret", "reddit_username", "reddit_password"),
     "email": ("smtp_host", "smtp_from"),
+    # Alert notifications: the URLs come with each message; webhook secrets come from the routes file.
+    "webhook": ("alert_routes",),
+    "slack": ("alert_routes",),
+    "teams": ("alert_routes",),
 }
 
 
@@ -53,16 +57,27 @@ def _reddit(s: Settings) -> Sender:
 
 
 def _email(s: Settings) -> Sender:
-    from groundswell.channels.email.sender import SmtpSender
+    # The reply sender, extended to send alert notifications as fresh (unthreaded) messages.
+    from groundswell.outbox.alert_email import NotificationSmtpSender
 
-    return SmtpSender(
+    return NotificationSmtpSender(
         s.smtp_host or "", s.smtp_port, from_address=s.smtp_from or "", username=s.smtp_username,
         password=s.smtp_password, starttls=s.smtp_starttls, use_ssl=s.smtp_ssl,
     )  # fmt: skip
 
 
+def _notifications(channel: str) -> Callable[[Settings], Sender]:
+    def factory(s: Settings) -> Sender:
+        from groundswell.outbox.webhooks import notification_sender
+
+        return notification_sender(channel, s.alert_routes)
+
+    return factory
+
+
 _FACTORIES: dict[str, Callable[[Settings], Sender]] = {
     "x": _x, "mastodon": _mastodon, "bluesky": _bluesky, "reddit": _reddit, "email": _email,
+    "webhook": _notifications("webhook"), "slack": _notifications("slack"), "teams": _notifications("teams"),
 }  # fmt: skip
 
 
