@@ -40,7 +40,7 @@ def detect_new_posts(
         row.last_post_id = batch[-1][0].id
     row.state = detector.state_dict()
     row.updated_at = now
-    alerts = _store(session, candidates, now)
+    alerts = store_candidates(session, candidates, now)
     session.flush()
     if alerts:
         _notify(session, alerts, now)
@@ -66,7 +66,7 @@ def _label_is(value: Any, label: str) -> bool | None:
     return found == label if isinstance(found, str) else None
 
 
-def _store(session: Session, candidates: list[AlertCandidate], now: datetime) -> list[Alert]:
+def store_candidates(session: Session, candidates: list[AlertCandidate], now: datetime) -> list[Alert]:
     touched: dict[int, Alert] = {}
     for candidate in candidates:
         alert = repository.open_alert(session, candidate.fingerprint)
