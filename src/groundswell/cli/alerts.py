@@ -10,8 +10,10 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from groundswell.cli.cases import NowOption, parse_now
 from groundswell.cli.common import DbOption, JsonOption, human, open_store, print_json, stderr
 from groundswell.cli.enrich_options import TopicsOption
+from groundswell.db.engine import write_transaction
 
 app = typer.Typer(help="Crisis detection: spikes and shifts per brand, topic, location or product.",
                   no_args_is_help=True)  # fmt: skip
@@ -132,4 +134,100 @@ def _print_alerts(rows: list[dict[str, Any]], as_json: bool, *, title: str) -> N
             row["kind"], row["scope"], row["start"][:16], row["detected_at"][:16], row["severity"], row["summary"],
             ", ".join(row["key_phrases"]),
         )  # fmt: skip
+    human(as_json).print(table)
+
+
+# Notification commands (helper F): route alerts to their targets through the outbox, acknowledge, escalate.
+RoutesOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="Alert routes YAML (default: GROUNDSWELL_ALERT_ROUTES).", show_default=False),
+]
+NameOption = Annotated[str, typer.Option("--by", help="Who acknowledges or resolves it (recorded in the audit log).")]
+
+
+@app.command("notify")
+def notify_alerts(
+    config: RoutesOption = None, now: NowOption = None, db: DbOption = None, as_json: JsonOption = False
+) -> None:
+    """Queue notifications for open and acknowledged alerts that need them: new alerts to their level-0
+    targets, a severity rise to everyone told before. Safe to repeat: nobody hears twice about the same thing.
+    `groundswell outbox deliver` sends them."""
+    from groundswell.alerts.notify import on_alerts
+    from groundswell.alerts.repository import list_alerts as query
+
+    routes, store = _routes(config), open_store(db)
+    with write_transaction(store.sessions) as session:
+        alerts = [a for s in ("open", "acknowledged") for a in query(session, status=s, limit=10_000)]
+        queued = _queued_rows(on_alerts(session, alerts=alerts, config=routes, now=parse_now(now)))
+    _print_queued(queued, as_json, title=f"{len(queued)} notification(s) queued for {len(alerts)} alert(s)")
+
+
+@app.command("escalate")
+def escalate(
+    config: RoutesOption = None, now: NowOption = None, db: DbOption = None, as_json: JsonOption = False
+) -> None:
+    """Notify the next level for open alerts that nobody acknowledged in time (run it every few minutes)."""
+    from groundswell.alerts.notify import escalate_due
+
+    routes, store = _routes(config), open_store(db)
+    with write_transaction(store.sessions) as session:
+        queued = _queued_rows(escalate_due(session, config=routes, now=parse_now(now)))
+    _print_queued(queued, as_json, title=f"{len(queued)} escalation notification(s) queued")
+
+
+@app.command("ack")
+def ack(alert_id: int, by: NameOption, now: NowOption = None, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Acknowledge an alert: someone is on it, so it stops escalating."""
+    from groundswell.alerts.notify import acknowledge
+
+    _change_status(acknowledge, alert_id, by, now, db, as_json)
+
+
+@app.command("resolve")
+def resolve(
+    alert_id: int, by: NameOption, now: NowOption = None, db: DbOption = None, as_json: JsonOption = False
+) -> None:
+    """Resolve an alert: no more notifications; a new detection opens a new alert."""
+    from groundswell.alerts.notify import resolve as resolve_alert
+
+    _change_status(resolve_alert, alert_id, by, now, db, as_json)
+
+
+def _change_status(change: Any, alert_id: int, by: str, now: str | None, db: str | None, as_json: bool) -> None:
+    store = open_store(db)
+    with write_transaction(store.sessions) as session:
+        alert = change(session, alert_id=alert_id, by=by, now=parse_now(now))
+        row = {**_alert_row(alert), "acknowledged_by": alert.acknowledged_by,
+               "escalation_level": alert.escalation_level}  # fmt: skip
+    if as_json:
+        print_json(row)
+        return
+    human(as_json).print(f"alert {row['id']} is {row['status']} ({row['acknowledged_by']})")
+
+
+def _routes(path: Path | None) -> Any:
+    from groundswell.alerts.notify import default_config
+    from groundswell.alerts.routes import load_routes
+    from groundswell.errors import ConfigurationError
+
+    routes = load_routes(path) if path else default_config()
+    if routes is None:
+        raise ConfigurationError("no alert routes: pass --config ROUTES.yaml or set GROUNDSWELL_ALERT_ROUTES")
+    return routes
+
+
+def _queued_rows(messages: list[Any]) -> list[dict[str, Any]]:
+    return [{"outbox_id": m.id, "key": m.idempotency_key, "channel": m.channel, "recipient": m.recipient,
+             "alert_id": m.extra.get("alert_id"), "level": m.extra.get("level"),
+             "severity": m.extra.get("severity")} for m in messages]  # fmt: skip
+
+
+def _print_queued(rows: list[dict[str, Any]], as_json: bool, *, title: str) -> None:
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("outbox", "alert", "level", "severity", "channel", "to", title=title)
+    for row in rows:
+        table.add_row(str(row["outbox_id"]), str(row["alert_id"]), str(row["level"]), row["severity"], row["channel"],
+                      row["recipient"])  # fmt: skip
     human(as_json).print(table)
