@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.support.cli import invoke, invoke_json
@@ -15,7 +16,7 @@ T0 = datetime(2026, 3, 2, tzinfo=UTC)
 
 
 def stream(path: Path) -> Path:
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"id": f"b{i}", "channel": "twitter", "author": f"user{i % 150}", "text": "thanks, the flight was on time",
          "created_at": (T0 + timedelta(minutes=20 * i)).isoformat(), "brand": "Acme"}
         for i in range(3 * 24 * 3)
@@ -48,7 +49,7 @@ def test_detect_enriches_on_the_fly_and_reports_the_issue_fields(tmp_path: Path)
 def test_detect_prints_a_table_and_names_skipped_lines(tmp_path: Path) -> None:
     result = invoke("alerts", "detect", "--input", str(stream(tmp_path / "posts.jsonl")))
     assert result.exit_code == 0
-    assert "alert(s) in 248 posts" in result.output and "volume_spi" in result.output
+    assert "alert(s) in 248 posts" in result.output and "Acme" in result.output
     assert "not JSON" in result.output and "no readable created_at" in result.output
 
 
