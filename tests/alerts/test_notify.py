@@ -188,3 +188,11 @@ def test_alerts_notified_by_another_transaction_stay_quiet(store: Store) -> None
         alert = session.get_one(Alert, alert_id)
         assert notify.on_alerts(session, alerts=[recur(session, alert, at=T0)], config=config, now=T0) == []
         assert len(notify.notifications(session, alert_id)) == 2
+
+
+def test_long_addresses_keep_keys_within_the_outbox_limit() -> None:
+    long_address = "a" * 60 + "@" + "b" * 80 + ".example"
+    key = notify.idempotency_key(12, 1, f"leads/{long_address}", "critical")
+    other = notify.idempotency_key(12, 1, f"leads/{long_address[1:]}", "critical")
+    assert len(key) <= 128 and key.startswith("alert:12:1:leads/") and key.endswith(":critical") and key != other
+    assert notify.idempotency_key(12, 0, "room") == "alert:12:0:room"
