@@ -22,7 +22,9 @@ VISIBILITIES = ("public", "private")
 _PRIVATE_ALIASES = frozenset({"private", "direct", "dm"})
 # The channels the outbox delivers to, and what a reply on each needs.
 CHANNELS = ("x", "mastodon", "bluesky", "reddit", "email", "webhook", "slack", "teams")
-# Alert notifications (groundswell.alerts.notify): an HTTP POST to the URL in `recipient`.
+# Where replies and public statements go (the social channels and e-mail).
+REPLY_CHANNELS = ("x", "mastodon", "bluesky", "reddit", "email")
+# Alert notifications only (groundswell.alerts.notify): an HTTP POST to the URL in `recipient`.
 WEBHOOK_CHANNELS = ("webhook", "slack", "teams")
 
 
