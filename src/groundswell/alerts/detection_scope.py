@@ -26,6 +26,7 @@ class ScopeState:
     recent: dict[str, list[Any]] = field(default_factory=dict)  # post id -> [bucket, id, author, followers, flags...]
     runs: dict[str, dict[str, Any]] = field(default_factory=dict)  # kind -> {start, last, severity}
     cache: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)  # derived, never serialised
+    stats: dict[tuple[int, int, int], list[int]] = field(default_factory=dict, repr=False)  # until the next post
 
     # --- moving forward in time -------------------------------------------------------------------------
 
@@ -55,6 +56,7 @@ class ScopeState:
 
     def observe(self, bucket: int, post_id: int | str, author: str | None, followers: int,
                 negative: bool | None, anger: bool | None, grams: frozenset[str]) -> None:  # fmt: skip
+        self.stats.clear()
         row = self.counts.setdefault(bucket, [0] * 6)
         new_author = author is not None and author not in self.authors
         for index, flag in (
@@ -82,15 +84,19 @@ class ScopeState:
     def window_stats(self, bucket: int, width: int, per_author: int) -> list[int]:
         """The window's counts (POSTS..NEW_AUTHORS) with at most `per_author` posts from any one author, so one
         person's thread of ten posts is not a crowd."""
+        key = (bucket, width, per_author)
+        if key in self.stats:
+            return self.stats[key]
         totals, seen = [0] * 6, dict[str, int]()
         for post in sorted(self.recent.values(), key=lambda p: (p[0], str(p[1]))):
             if not bucket - width < post[0] <= bucket:
                 continue
-            key = post[2] if post[2] is not None else f"post:{post[1]}"
-            seen[key] = seen.get(key, 0) + 1
-            if seen[key] <= per_author:
+            who = post[2] if post[2] is not None else f"post:{post[1]}"
+            seen[who] = seen.get(who, 0) + 1
+            if seen[who] <= per_author:
                 for index, value in enumerate((1, *post[4:9])):
                     totals[index] += value
+        self.stats[key] = totals
         return totals
 
     def window_posts(self, since: int) -> list[list[Any]]:
@@ -139,8 +145,9 @@ class ScopeState:
         key = ("all_hours", hour, width)
         if key not in self.cache:
             start = max(self.first_bucket, hour - config.history_days * config.buckets_per_day)
-            ends = range(hour - 1, start + width - 2, -width)
-            self.cache[key] = robust_level([self.window_sum(end, width, POSTS) for end in ends])
+            dense = [self.counts.get(b, (0,))[POSTS] for b in range(start, hour)]
+            sums = [sum(dense[end - width + 1 : end + 1]) for end in range(len(dense) - 1, width - 2, -width)]
+            self.cache[key] = robust_level(sums)
         level: Level = self.cache[key]
         return level
 
@@ -148,13 +155,16 @@ class ScopeState:
         """The share (of negative posts, angry posts, new authors) over the history before the current hour,
         shrunk towards one half."""
         hour = bucket - bucket % (60 // config.bucket_minutes)
-        key = ("share", hour, hits, known)
+        key = ("totals", hour)
         if key not in self.cache:
-            rows = [c for b, c in self.counts.items() if b < hour]
-            top, bottom = sum(r[hits] for r in rows), sum(r[known] for r in rows)
-            self.cache[key] = (top + config.share_prior_posts / 2) / (bottom + config.share_prior_posts)
-        share: float = self.cache[key]
-        return share
+            totals = [0] * 6
+            for b, row in self.counts.items():
+                if b < hour:
+                    for index, value in enumerate(row):
+                        totals[index] += value
+            self.cache[key] = totals
+        top, bottom = self.cache[key][hits], self.cache[key][known]
+        return float((top + config.share_prior_posts / 2) / (bottom + config.share_prior_posts))
 
     # --- serialisation --------------------------------------------------------------------------------------
 
