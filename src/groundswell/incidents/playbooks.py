@@ -40,7 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from groundswell.errors import InvalidInput
 from groundswell.governance.policy import check_draft
 from groundswell.governance.schemas import Finding, PolicyContext, Severity, Visibility
-from groundswell.outbox.rules import CHANNELS
+from groundswell.outbox.rules import REPLY_CHANNELS
 from groundswell.people.schemas import describe_errors
 
 SEVERITIES = ("low", "medium", "high", "critical")
@@ -167,8 +167,8 @@ class HoldingStatement(BaseModel):
     @field_validator("channel")
     @classmethod
     def _channel(cls, value: str | None) -> str | None:
-        if value is not None and value not in CHANNELS:
-            raise ValueError(f"unknown channel {value!r}: statements go out on {', '.join(CHANNELS)}")
+        if value is not None and value not in REPLY_CHANNELS:
+            raise ValueError(f"unknown channel {value!r}: statements go out on {', '.join(REPLY_CHANNELS)}")
         return value
 
     def render(self, variables: Mapping[str, str]) -> str:
@@ -205,8 +205,8 @@ class Playbook(BaseModel):
         keys = [(h.name, h.language) for h in self.holding_statements]
         if len(set(keys)) != len(keys):
             raise ValueError("each holding statement needs a unique name and language")
-        if self.default_channel not in CHANNELS:
-            raise ValueError(f"default_channel {self.default_channel!r} is not one of {', '.join(CHANNELS)}")
+        if self.default_channel not in REPLY_CHANNELS:
+            raise ValueError(f"default_channel {self.default_channel!r} is not one of {', '.join(REPLY_CHANNELS)}")
         return self
 
     def holding(self, name: str, language: str | None = None) -> HoldingStatement:

@@ -32,7 +32,7 @@ from groundswell.incidents import repository
 from groundswell.incidents.playbooks import HoldingStatement, statement_findings
 from groundswell.incidents.service import playbook_of
 from groundswell.models import Employee, Incident, IncidentEvent, IncidentStatement, OutboxMessage
-from groundswell.outbox.rules import CHANNELS
+from groundswell.outbox.rules import REPLY_CHANNELS
 from groundswell.outbox.service import enqueue
 from groundswell.replies.repository import active_employee
 from groundswell.replies.rules import REPLY_APPROVAL_RULES, actor_roles
@@ -244,8 +244,8 @@ def _variables(incident: Incident, given: Mapping[str, str] | None) -> dict[str,
 def _channel(channel: str | None, template: HoldingStatement | None, incident: Incident) -> str:
     default = playbook_of(incident).default_channel if incident.playbook_document else "mastodon"
     chosen = (channel or (template.channel if template else None) or default).strip().lower()
-    if chosen not in CHANNELS:
-        raise InvalidInput(f"statements go out on {', '.join(CHANNELS)}, not {chosen!r}")
+    if chosen not in REPLY_CHANNELS:
+        raise InvalidInput(f"statements go out on {', '.join(REPLY_CHANNELS)}, not {chosen!r}")
     if chosen == "email":
         raise InvalidInput("a public statement cannot go out by e-mail: choose a public channel such as mastodon")
     return chosen
