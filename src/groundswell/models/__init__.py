@@ -7,8 +7,10 @@ from groundswell.models.case import Case, CaseEvent, CasePost, LostItem, SlaCloc
 from groundswell.models.channel_cursor import ChannelCursor
 from groundswell.models.conversation import Conversation
 from groundswell.models.enrichment import Enrichment, LabelCorrection
+from groundswell.models.idea import Idea, IdeaComment, IdeaNotification, IdeaPost, IdeaVote
 from groundswell.models.incident import Incident, IncidentEvent, IncidentLink, IncidentStatement
 from groundswell.models.ingest_run import IngestRun
+from groundswell.models.insight import Department, Insight
 from groundswell.models.outbox import OutboxMessage
 from groundswell.models.post import Post
 from groundswell.models.quarantine import QuarantinedRecord
@@ -24,14 +26,21 @@ __all__ = [
     "CasePost",
     "ChannelCursor",
     "Conversation",
+    "Department",
     "DetectorState",
     "Employee",
     "Enrichment",
+    "Idea",
+    "IdeaComment",
+    "IdeaNotification",
+    "IdeaPost",
+    "IdeaVote",
     "Incident",
     "IncidentEvent",
     "IncidentLink",
     "IncidentStatement",
     "IngestRun",
+    "Insight",
     "LabelCorrection",
     "LostItem",
     "OutboxMessage",
