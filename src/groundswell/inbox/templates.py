@@ -40,6 +40,8 @@ KNOWN_VARIABLES: dict[str, str] = {
     "status": "a status, e.g. of a lost item",
     "note": "a free-text note from the team",
     "link": "a link to more information",
+    "idea": "an idea from the ideas board, by its title",
+    "product": "the product an idea or post is about",
 }
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.\-]{0,127}$")
 _LANGUAGE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_]([a-zA-Z0-9]{2,8}))*$")
