@@ -46,6 +46,8 @@ class Insight(Base):
     customers: Mapped[int] = mapped_column(Integer, default=0)
     reach: Mapped[int] = mapped_column(Integer, default=0)
     sentiment: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
+    # subject, key phrases, links back to the posts (url or post id), the sentiment change and its test
+    details: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
     period_start: Mapped[datetime] = mapped_column(UTCDateTime)
     period_end: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -71,6 +71,7 @@ def upgrade() -> None:
         sa.Column("customers", sa.Integer(), nullable=False),
         sa.Column("reach", sa.Integer(), nullable=False),
         sa.Column("sentiment", JsonDocument, nullable=False),
+        sa.Column("details", JsonDocument, nullable=False),
         sa.Column("period_start", UTCDateTime(), nullable=False),
         sa.Column("period_end", UTCDateTime(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
