@@ -135,8 +135,8 @@ def key_phrases(texts: Sequence[str], *, limit: int = 3) -> list[str]:
 def clean_text(text: str) -> str:
     """A post as a title candidate: no URLs or @mentions, one clause, no greeting, capitalised."""
     cleaned = " ".join(MENTION.sub(" ", URL.sub(" ", text)).split()).strip(" ,:-")
-    clause = _CLAUSE_END.split(cleaned, maxsplit=1)[0].strip()
-    clause = _LEAD.sub("", clause).strip() or cleaned
+    cleaned = _LEAD.sub("", cleaned).strip() or cleaned
+    clause = _CLAUSE_END.split(cleaned, maxsplit=1)[0].strip() or cleaned
     if len(clause) > TITLE_LIMIT:
         clause = clause[: TITLE_LIMIT - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return clause[:1].upper() + clause[1:]

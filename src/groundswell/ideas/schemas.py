@@ -68,7 +68,6 @@ class IdeaPostView(BaseModel):
     text: str
     created_at: datetime
     similarity: float
-    from_idea: int
 
 
 class IdeaView(IdeaSummary):
