@@ -47,7 +47,11 @@ def import_departments(session: Session, *, document: Any, actor: str, now: date
     parsed = parse_departments(document)
     report = ImportReport()
     for spec in parsed.departments:
-        wanted = {"description": spec.description, "recipients": spec.recipients, "settings": stored_settings(spec)}
+        wanted: dict[str, Any] = {
+            "description": spec.description,
+            "recipients": spec.recipients,
+            "settings": stored_settings(spec),
+        }
         row = repository.department_by_name(session, spec.name)
         if row is None:
             row = Department(name=spec.name, description=spec.description, subscriptions=wanted["settings"],

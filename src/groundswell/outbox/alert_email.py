@@ -26,4 +26,6 @@ class NotificationSmtpSender(SmtpSender):
             del mail["In-Reply-To"]
             del mail["References"]
             mail["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to an alert
+            if html := message.extra.get("html"):  # e.g. a department's weekly digest (groundswell.departments)
+                mail.add_alternative(str(html), subtype="html")
         return mail
