@@ -11,6 +11,7 @@ from groundswell import __version__
 from groundswell.cli import alerts as alerts_cli
 from groundswell.cli import audit, db, enrich, label, policy, poll, posts, quarantine, train
 from groundswell.cli import cases as cases_cli
+from groundswell.cli import departments as departments_cli
 from groundswell.cli import incidents as incidents_cli
 from groundswell.cli import lost_found as lost_found_cli
 from groundswell.cli import outbox as outbox_cli
@@ -55,6 +56,7 @@ app.add_typer(templates_cli.app, name="templates")
 app.add_typer(outbox_cli.app, name="outbox")
 app.add_typer(alerts_cli.app, name="alerts")
 app.add_typer(incidents_cli.app, name="incidents")
+app.add_typer(departments_cli.app, name="departments")
 app.command("ingest")(ingest)
 app.command("stats")(stats)
 app.command("demo")(demo)

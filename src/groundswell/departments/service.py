@@ -41,10 +41,12 @@ def _row_state(row: Department) -> dict[str, Any]:
             "settings": dict(row.subscriptions)}  # fmt: skip
 
 
-def import_departments(session: Session, *, document: Any, actor: str, now: datetime) -> ImportReport:
+def import_departments(
+    session: Session, *, document: Any, actor: str, now: datetime, source: str = "departments file"
+) -> ImportReport:
     """Create or update the departments of a YAML document (parsed); the same document again changes nothing.
     Departments missing from the document are kept."""
-    parsed = parse_departments(document)
+    parsed = parse_departments(document, source=source)
     report = ImportReport()
     for spec in parsed.departments:
         wanted: dict[str, Any] = {
