@@ -227,6 +227,10 @@ def _trend_words(trend: dict[str, Any]) -> str:
     return f"{'up' if change > 0 else 'down'} {abs(change) * 100:.0f}% from {before} in the previous period"
 
 
+def _reach_words(reach: int) -> str:
+    return f"combined reach {reach:,}" if reach else "reach unknown: no follower counts"
+
+
 def _shares_words(shares: dict[str, float]) -> str:
     ordered = sorted(shares.items(), key=lambda item: (-item[1], item[0]))
     return ", ".join(f"{_percent(share)} {label}" for label, share in ordered) or "no sentiment known"
@@ -263,7 +267,7 @@ def draft_insight(
     by_id = {p.id: p for p in current}
     summary = " ".join(part for part in [
         lead,
-        f"{len(current)} posts from {customers} distinct customers (combined reach {reach:,}) between "
+        f"{len(current)} posts from {customers} distinct customers ({_reach_words(reach)}) between "
         f"{start:%Y-%m-%d} and {(end - timedelta(microseconds=1)):%Y-%m-%d}, {_trend_words(trend)}.",
         f"Sentiment: {_shares_words(shares)}.",
         f"Most mentioned: {quoted}." if found else "",
