@@ -142,7 +142,7 @@ def digest_command(
     db: DbOption = None,
 ) -> None:
     """Build the week's insights and render the digest (--output) and/or queue it for the recipients (--send);
-    `groundswell outbox deliver` then sends it over SMTP. Each recipient gets one e-mail per week."""
+    `groundswell outbox run` then sends it over SMTP. Each recipient gets one e-mail per week."""
     from groundswell.departments.digest import compose_digest, last_full_week, send_digest
 
     moment = parse_now(now)
