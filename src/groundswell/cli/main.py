@@ -14,6 +14,7 @@ from groundswell.cli import cases as cases_cli
 from groundswell.cli import departments as departments_cli
 from groundswell.cli import ideas as ideas_cli
 from groundswell.cli import incidents as incidents_cli
+from groundswell.cli import insights as insights_cli
 from groundswell.cli import lost_found as lost_found_cli
 from groundswell.cli import outbox as outbox_cli
 from groundswell.cli import people as people_cli
@@ -57,6 +58,7 @@ app.add_typer(templates_cli.app, name="templates")
 app.add_typer(outbox_cli.app, name="outbox")
 app.add_typer(alerts_cli.app, name="alerts")
 app.add_typer(incidents_cli.app, name="incidents")
+app.add_typer(insights_cli.app, name="insights")
 app.add_typer(departments_cli.app, name="departments")
 app.add_typer(ideas_cli.app, name="ideas")
 app.command("ingest")(ingest)

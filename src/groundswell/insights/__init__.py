@@ -1,0 +1,1 @@
+"""Ripple: carrying customer feedback to departments, ideas, new themes and unexpected uses."""
