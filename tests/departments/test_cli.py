@@ -54,5 +54,9 @@ def test_user_errors_are_explained(store: Store, tmp_path: Path) -> None:
 def test_the_examples_import(store: Store) -> None:
     voltline = invoke_json("departments", "import", str(EXAMPLES / "voltline.yaml"))
     assert voltline["created"] == ["product design", "marketing", "pricing", "support", "leadership"]
+    listed = {d["name"]: d for d in invoke_json("departments", "list")["departments"]}
+    catalogue = (EXAMPLES.parent / "catalogue" / "voltline.yaml").resolve()
+    assert listed["product design"]["subscriptions"]["new_themes"]["catalogue"] == str(catalogue)  # file-relative
+    assert listed["marketing"]["subscriptions"]["new_themes"]["brands"] == ["Voltline"]
     airline = invoke_json("departments", "import", str(EXAMPLES / "airline.yaml"))
     assert airline["created"] == ["operations"] and airline["updated"] == ["support", "pricing", "leadership"]

@@ -30,7 +30,7 @@ def test_topics_as_names_or_mappings_and_round_trip() -> None:
         ([], "expected a mapping with a `departments` list"),
         ({"departments": []}, "departments: List should have at least 1 item"),
         (_one(subscriptions={"intents": ["haggling"]}), "unknown intent(s) haggling: use question"),
-        (_one(subscriptions={}), "subscribe to at least one of intents, topics or sentiment_changes"),
+        (_one(subscriptions={}), "subscribe to at least one of intents, topics, sentiment_changes or new_themes"),
         (_one(recipients=["pricing team"]), "not an e-mail address: pricing team"),
         (_one(split_by="colour"), "departments.0.split_by"),
         (_one(subscriptions={"sentiment_changes": [{"min_posts": 5}]}), "name exactly one of `product` or `brand`"),

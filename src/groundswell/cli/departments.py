@@ -49,7 +49,9 @@ def import_command(
         raise InvalidInput(f"{file} is not valid YAML: {exc}") from None
     store = open_store(db)
     with write_transaction(store.sessions) as session:
-        report = import_departments(session, document=document, actor=by, now=parse_now(now), source=str(file))
+        report = import_departments(
+            session, document=document, actor=by, now=parse_now(now), source=str(file), base_dir=file.resolve().parent
+        )
     result = {"created": report.created, "updated": report.updated, "unchanged": report.unchanged}
     if as_json:
         print_json(result)
@@ -78,9 +80,18 @@ def list_command(as_json: JsonOption = False, db: DbOption = None) -> None:
         parts = [f"intents: {', '.join(subs['intents'])}" if subs["intents"] else "",
                  f"topics: {', '.join(t['name'] for t in subs['topics'])}" if subs["topics"] else "",
                  "sentiment: " + ", ".join(s["product"] or s["brand"] for s in subs["sentiment_changes"])
-                 if subs["sentiment_changes"] else ""]  # fmt: skip
+                 if subs["sentiment_changes"] else "", _themes_words(subs.get("new_themes"))]  # fmt: skip
         table.add_row(row["name"], "; ".join(p for p in parts if p), ", ".join(row["recipients"]))
     human(as_json).print(table)
+
+
+def _themes_words(watch: dict[str, Any] | None) -> str:
+    if watch is None:
+        return ""
+    about = ", ".join([*watch.get("products", []), *watch.get("brands", [])])
+    return (
+        "new themes" + (f" about {about}" if about else "") + (" (unexpected uses)" if watch.get("catalogue") else "")
+    )
 
 
 def insight_json(insight: Insight) -> dict[str, Any]:
@@ -90,6 +101,7 @@ def insight_json(insight: Insight) -> dict[str, Any]:
         "trend": insight.trend, "post_ids": insight.post_ids, "links": insight.details.get("links", []),
         "key_phrases": insight.details.get("key_phrases", []), "subject": insight.details.get("subject"),
         "group": insight.details.get("group"), "change": insight.details.get("change"),
+        "theme": insight.details.get("theme"),
         "period_start": insight.period_start.isoformat(), "period_end": insight.period_end.isoformat(),
     }  # fmt: skip
 

@@ -12,9 +12,13 @@ departments:
       topics: [Billing & Payments]              # or {name: ..., min_score: 0.5}
       sentiment_changes:                        # a sudden change in the negative share
         - {product: PulsePad, min_posts: 20, min_change: 0.1, alpha: 0.01}
+      new_themes:                               # themes new in the period (groundswell.insights.themes)
+        products: [PulsePad]                    # optional: only posts about these products (or brands:)
+        catalogue: ../catalogue/voltline.yaml   # optional: flags unexpected uses; relative to this file
+        baseline_weeks: 4                       # the weeks before the period the themes are compared with
+        min_size: 10                            # optional overrides of find_themes' thresholds
+        min_growth: 10
 ```
-
-New themes are not a subscription kind yet: `groundswell.insights.themes` did not exist when this was written.
 """
 
 from __future__ import annotations
@@ -63,10 +67,31 @@ class SentimentChangeSubscription(_Strict):
         return self.product or self.brand or ""
 
 
+class NewThemesSubscription(_Strict):
+    """Themes that are new (or fast-growing) in the period against the `baseline_weeks` before it, found by
+    `groundswell.insights.themes.find_themes` in the posts' stored embeddings; with a `catalogue`, a theme that
+    uses a product for a purpose it was not designed for is flagged as an unexpected use. `products`/`brands`
+    restrict the posts looked at; `min_size`, `min_authors` and `min_growth` override the finder's defaults."""
+
+    products: list[str] = Field(default_factory=list)
+    brands: list[str] = Field(default_factory=list)
+    catalogue: str | None = Field(default=None, min_length=1)
+    baseline_weeks: int = Field(default=4, ge=1, le=26)
+    min_size: int | None = Field(default=None, ge=2)
+    min_authors: int | None = Field(default=None, ge=1)
+    min_growth: float | None = Field(default=None, gt=0.0)
+
+    def concerns(self, product: str | None, brand: str | None) -> bool:
+        if not (self.products or self.brands):
+            return True
+        return (product is not None and product in self.products) or (brand is not None and brand in self.brands)
+
+
 class Subscriptions(_Strict):
     intents: list[str] = Field(default_factory=list)
     topics: list[TopicSubscription] = Field(default_factory=list)
     sentiment_changes: list[SentimentChangeSubscription] = Field(default_factory=list)
+    new_themes: NewThemesSubscription | None = None
 
     @field_validator("intents")
     @classmethod
@@ -83,10 +108,19 @@ class Subscriptions(_Strict):
             return [{"name": v} if isinstance(v, str) else v for v in values]
         return values
 
+    @field_validator("new_themes", mode="before")
+    @classmethod
+    def _themes_switch(cls, value: Any) -> Any:
+        if value is True:
+            return {}
+        if value is False:
+            return None
+        return value
+
     @model_validator(mode="after")
     def _something(self) -> Subscriptions:
-        if not (self.intents or self.topics or self.sentiment_changes):
-            raise ValueError("subscribe to at least one of intents, topics or sentiment_changes")
+        if not (self.intents or self.topics or self.sentiment_changes or self.new_themes is not None):
+            raise ValueError("subscribe to at least one of intents, topics, sentiment_changes or new_themes")
         return self
 
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from groundswell.departments import repository
+from groundswell.departments.new_themes import theme_drafts
 from groundswell.departments.rules import (
     InsightDraft,
     PostFacts,
@@ -24,6 +26,7 @@ from groundswell.departments.rules import (
 from groundswell.departments.schemas import DepartmentSpec, parse_departments, spec_of, stored_settings
 from groundswell.errors import InvalidInput, NotFound
 from groundswell.governance import audit_log
+from groundswell.insights.catalogue import Catalogue, load_catalogue
 from groundswell.models import Department, Insight
 
 ENTITY = "department"
@@ -41,14 +44,33 @@ def _row_state(row: Department) -> dict[str, Any]:
             "settings": dict(row.subscriptions)}  # fmt: skip
 
 
+def _with_catalogue(spec: DepartmentSpec, base_dir: Path | None, source: str) -> DepartmentSpec:
+    """The spec with its new-themes catalogue path made absolute (relative to `base_dir`, the departments file's
+    folder) and checked, so a wrong path is reported at import rather than when insights are built."""
+    watch = spec.subscriptions.new_themes
+    if watch is None or watch.catalogue is None:
+        return spec
+    path = Path(watch.catalogue).expanduser()
+    if not path.is_absolute() and base_dir is not None:
+        path = base_dir / path
+    try:
+        load_catalogue(path)
+    except InvalidInput as exc:
+        raise InvalidInput(f"{source}: department {spec.name!r} new_themes.catalogue: {exc}") from None
+    watch = watch.model_copy(update={"catalogue": str(path.resolve())})
+    return spec.model_copy(update={"subscriptions": spec.subscriptions.model_copy(update={"new_themes": watch})})
+
+
 def import_departments(
-    session: Session, *, document: Any, actor: str, now: datetime, source: str = "departments file"
-) -> ImportReport:
+    session: Session, *, document: Any, actor: str, now: datetime, source: str = "departments file",
+    base_dir: Path | None = None,
+) -> ImportReport:  # fmt: skip
     """Create or update the departments of a YAML document (parsed); the same document again changes nothing.
-    Departments missing from the document are kept."""
+    Departments missing from the document are kept. A new-themes `catalogue` path is read relative to
+    `base_dir` (the file's folder; the working directory when None) and stored absolute."""
     parsed = parse_departments(document, source=source)
     report = ImportReport()
-    for spec in parsed.departments:
+    for spec in (_with_catalogue(s, base_dir, source) for s in parsed.departments):
         wanted: dict[str, Any] = {
             "description": spec.description,
             "recipients": spec.recipients,
@@ -136,10 +158,16 @@ def build_insights(
     _check_period(period_start, period_end)
     row, spec = department_spec(session, department)
     before_start, _ = previous_period(period_start, period_end)
+    watch = spec.subscriptions.new_themes
+    catalogue = _catalogue(spec)
+    if watch is not None:
+        before_start = min(before_start, period_start - timedelta(weeks=watch.baseline_weeks))
     facts = repository.post_facts(session, before_start, period_end, brands=spec.brands)
     current = [p for p in facts if p.created_at >= period_start]
-    previous = [p for p in facts if p.created_at < period_start]
+    previous = [p for p in facts if previous_start(period_start, period_end) <= p.created_at < period_start]
     drafts = drafts_for(spec, current, previous, start=period_start, end=period_end)
+    if watch is not None:
+        drafts += theme_drafts(watch, facts, start=period_start, end=period_end, catalogue=catalogue)
     kept = {d.fingerprint for d in drafts}
     stale = [
         i.id for i in repository.insights_of(session, row.id, period_start, period_end) if i.fingerprint not in kept
@@ -152,6 +180,22 @@ def build_insights(
                      after={"period_start": period_start.isoformat(), "period_end": period_end.isoformat(),
                             "insights": len(drafts), "removed": len(stale), "posts": len(current)})  # fmt: skip
     return repository.insights_of(session, row.id, period_start, period_end)
+
+
+def previous_start(start: datetime, end: datetime) -> datetime:
+    return previous_period(start, end)[0]
+
+
+def _catalogue(spec: DepartmentSpec) -> Catalogue | None:
+    watch = spec.subscriptions.new_themes
+    if watch is None or watch.catalogue is None:
+        return None
+    try:
+        return load_catalogue(Path(watch.catalogue))
+    except InvalidInput as exc:
+        raise InvalidInput(
+            f"department {spec.name!r}: {exc}; fix new_themes.catalogue in the departments file and import it again"
+        ) from None
 
 
 def _upsert(session: Session, department_id: int, draft: InsightDraft, start: datetime, end: datetime,
