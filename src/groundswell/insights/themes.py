@@ -84,10 +84,13 @@ def find_themes(
     posts: Sequence[ThemePost], *, baseline_until: datetime | None = None, catalogue: Catalogue | None = None,
     config: ThemeConfig | None = None,
 ) -> list[Theme]:  # fmt: skip
-    """The new or fast-growing themes of the recent window, biggest growth first."""
+    """The new or fast-growing themes of the recent window, biggest growth first. Every post needs an embedding of
+    one length (ValueError naming the first post without one, or of another length, otherwise): leave out posts
+    not embedded yet before calling. No theme without baseline posts, or with fewer recent posts than `min_size`."""
     config = config or ThemeConfig()
     if not posts:
         return []
+    _check_embeddings(posts)
     if baseline_until is None:
         baseline_until = max(p.created_at for p in posts) - timedelta(days=config.recent_days)
     recent = [p for p in posts if p.created_at > baseline_until]
@@ -137,6 +140,8 @@ class _Windows:
         radius = float(np.quantile(closeness, config.member_quantile))
         # The loosest members (below the radius) are left out: a cluster's edge is where unrelated posts join.
         members = members[closeness >= radius]
+        if len(members) < config.min_size:  # a theme has min_size posts after its edge is left out too
+            return None
         posts = [self.recent[i] for i in members]
         support = int(np.count_nonzero(self.baseline_points @ centre >= radius))
         recent_rate = len(posts) / self.recent_days
@@ -173,6 +178,17 @@ def _sentiment(posts: Sequence[ThemePost]) -> dict[str, float]:
     counts = Counter(p.sentiment for p in posts if p.sentiment in SENTIMENTS)
     total = sum(counts.values())
     return {s: round(counts[s] / total, 3) if total else 0.0 for s in SENTIMENTS}
+
+
+def _check_embeddings(posts: Sequence[ThemePost]) -> None:
+    length = len(posts[0].embedding)
+    for post in posts:
+        if len(post.embedding) == 0 or len(post.embedding) != length:
+            found = f"one of length {len(post.embedding)}" if len(post.embedding) else "none"
+            raise ValueError(
+                f"post {post.id}: every post needs an embedding of the same length ({length or 'not zero'}), it has "
+                f"{found}; enrich the posts with `embedding` (one tier) or leave out those without"
+            )
 
 
 def _matrix(posts: Sequence[ThemePost]) -> np.ndarray:

@@ -2,7 +2,8 @@
 
 1. the product: the catalogue product named in the most posts of the theme, in at least `min_product_share`;
 2. use talk: at least `min_use_share` of the posts name it with a use cue ("using", "as a", "turned into",
-   "for my", "hack", "now it"...), so a theme that merely complains about a product is not a use;
+   "for my", "hack", "now it"...) that is not negated ("stop using", "never use"), so a theme that merely
+   complains about a product, or tells people to stop using it, is not a use;
 3. the purpose: the theme's key phrases, less the product's own names, are mostly words none of its intended
    uses (or their keywords) contain. Those words are reported as the theme's unexpected purposes. Pure."""
 
@@ -21,6 +22,19 @@ USE_CUE = re.compile(
     r"trigger\w*|perfect for|great for|best \w+ for)\b",
     re.IGNORECASE,
 )
+
+
+# A use cue right after these words is talk of *not* using: "stop using my ChargeDock", "never use it as a".
+STOPPING = re.compile(
+    r"\b(?:stop(?:ped|s)?|quit(?:ting)?|don'?t|do not|doesn'?t|not|never|no longer|can'?t|cannot|won'?t|avoid)"
+    r"(?:\s+\w+)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def use_talk(text: str) -> bool:
+    """Whether the text talks of using something: a use cue not negated by the words just before it."""
+    return any(not STOPPING.search(text[max(0, m.start() - 30) : m.start()]) for m in USE_CUE.finditer(text))
 
 
 # Words that talk about using (or stopping) rather than name a purpose: "stop using", "please".
@@ -52,7 +66,7 @@ def judge_use(
     if count < min_product_share * len(texts):
         return UseVerdict(False, None)
     product = by_name[name]
-    use_posts = sum(1 for t in texts if product.pattern.search(t) and USE_CUE.search(t))
+    use_posts = sum(1 for t in texts if product.pattern.search(t) and use_talk(t))
     purposes, intended = _purposes(key_phrases, product)
     unexpected = use_posts >= min_use_share * len(texts) and len(purposes) > len(intended)
     return UseVerdict(unexpected, name, tuple(purposes), tuple(intended), use_posts)
