@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +13,7 @@ from groundswell.analytics.enrichment_summary import enrichment_summary
 from groundswell.analytics.store_stats import store_stats
 from groundswell.cli.common import Store, open_store, stderr, stdout
 from groundswell.cli.demo_report import print_enrichment_summary
+from groundswell.cli.demo_ripple import RippleReport, print_ripple, ripple_hints, run_ripple
 from groundswell.cli.enrich_options import TierChoice, TierOption
 from groundswell.config import get_settings
 from groundswell.demo.loader import DemoLoad, load_demo, reset_database
@@ -46,19 +48,25 @@ def demo(
     """Create a fresh demo database for Voltline, an invented electronics retailer, and fill it with a few
     thousand generated posts across channels over six weeks: questions, complaints, lost items at named
     stores, praise, product ideas, an unexpected use of a product, and a sudden crisis. Then enrich them with
-    the bundled models and summarise what customers say. Needs no other service and no downloaded data."""
+    the bundled models, summarise what customers say, and show the ideas board, each department's insights
+    for the last week and the new themes. Needs no other service and no downloaded data."""
     data_dir = user_data_path("groundswell", appauthor=False)
     settings = get_settings()
     configured = settings.database_url if "database_url" in settings.model_fields_set else None
     url = db or configured or f"sqlite:///{data_dir / 'demo.sqlite'}"
     store = open_store(url, migrate=False)
     reset_database(store.engine, force=reset)
+    end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)  # the demo's story ends this hour
     with stdout.status("Generating and ingesting the Voltline demo..."):
-        loaded = load_demo(store.sessions, posts_file=data_dir / "demo-posts.jsonl", seed=seed, volume=volume)
+        loaded = load_demo(store.sessions, posts_file=data_dir / "demo-posts.jsonl", seed=seed, volume=volume, end=end)
     _print_load(store, loaded)
+    ripple = None
     if enrich:
         _enrich_and_summarise(store, tier=tier)
-    _print_hints(url, loaded)
+        with stderr.status("Collecting ideas, building department insights and finding new themes..."):
+            ripple = run_ripple(store, end=end)
+        print_ripple(stdout, ripple)
+    _print_hints(url, loaded, ripple)
 
 
 def _print_load(store: Store, loaded: DemoLoad) -> None:
@@ -97,9 +105,11 @@ def _enrich_and_summarise(store: Store, *, tier: TierChoice) -> None:
     print_enrichment_summary(stdout, summary, run, tier=tier.value)
 
 
-def _print_hints(url: str, loaded: DemoLoad) -> None:
+def _print_hints(url: str, loaded: DemoLoad, ripple: RippleReport | None) -> None:
+    more = "".join(f"  {hint}\n" for hint in ripple_hints(url, ripple, loaded.posts_file)) if ripple else ""
     stdout.print(
         "\nTry:\n"
+        f"{more}"
         f"  groundswell posts search 'left my' --db {url}\n"
         f"  groundswell posts search 'ChargeDock smoke OR overheating' --db {url}\n"
         f"  groundswell posts search 'time-lapse' --db {url}\n"
