@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 
 URL = re.compile(r"https?://\S+|www\.\S+")
-MENTION = re.compile(r"[@]\w+")
+MENTION = re.compile(r"@\w+(?:[.@]\w+)*")  # @user, and Mastodon's @user@instance.social whole
 WORD = re.compile(r"#?[a-z][a-z'’]+")
 _STOP_TEXT = """
     a about above after again against all am an and any are aren't as at be because been before being below

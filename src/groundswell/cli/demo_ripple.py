@@ -92,15 +92,14 @@ def run_ripple(store: Store, *, end: datetime) -> RippleReport:
 
 
 def _theme_posts(session: Session) -> list[ThemePost]:
-    from groundswell.enrich.base import PostInput
-    from groundswell.enrich.pipeline import Pipeline, PipelineSpec
+    from groundswell.insights.theme_vectors import theme_vectors
 
     posts = [p for p in session.scalars(select(Post).order_by(Post.id)) if p.text and p.text.strip()]
     rows = session.execute(select(Enrichment.post_id, Enrichment.value).where(Enrichment.enricher == "sentiment"))
     sentiment = {post_id: value for post_id, value in rows}
-    vectors = Pipeline(PipelineSpec(tier="fast", only=("embedding",))).run([PostInput(text=p.text) for p in posts])
+    vectors = theme_vectors([p.text for p in posts])
     return [
-        ThemePost(id=str(p.id), created_at=p.created_at, text=p.text, embedding=v["embedding"],
+        ThemePost(id=str(p.id), created_at=p.created_at, text=p.text, embedding=v,
                   author=str(p.author_id) if p.author_id is not None else None, sentiment=_label(sentiment.get(p.id)))
         for p, v in zip(posts, vectors, strict=True)
     ]  # fmt: skip
@@ -184,5 +183,5 @@ def ripple_hints(url: str, report: RippleReport, posts_file: Path) -> list[str]:
         f"groundswell ideas list --db {url}",
         f"groundswell departments insights 'product design' --until {report.end:%Y-%m-%dT%H:%M:%SZ} --db {url}",
         f"groundswell insights themes --input {posts_file} --catalogue {VOLTLINE_CATALOGUE} "
-        f"--baseline-until {report.baseline_until:%Y-%m-%dT%H:%M:%SZ}",
+        f"--baseline-until {report.baseline_until:%Y-%m-%dT%H:%M:%SZ} --min-growth {THEME_CONFIG.min_growth:g}",
     ]

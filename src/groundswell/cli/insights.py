@@ -34,16 +34,22 @@ def themes(
     tier: Annotated[
         Tier, typer.Option(help="Encoder for posts without an embedding: fast (static vectors) or accurate.")
     ] = Tier.fast,
+    min_growth: Annotated[
+        float, typer.Option(min=1.0, help="Report a theme growing at least this many times its baseline rate.")
+    ] = 10.0,
     as_json: JsonOption = False,
 ) -> None:
     """Themes that are new in the recent window or growing fast against the baseline before it, with --json as
     {"themes": [{label, key_phrases, size, growth, sentiment, post_ids, unexpected_use, product, ...}]}."""
     from groundswell.insights.catalogue import load_catalogue
     from groundswell.insights.theme_files import themes_from_file
+    from groundswell.insights.themes import ThemeConfig
 
     until = _time(baseline_until) if baseline_until else None
     products = load_catalogue(catalogue) if catalogue else None
-    result = themes_from_file(input_path, baseline_until=until, catalogue=products, tier=tier.value)
+    result = themes_from_file(
+        input_path, baseline_until=until, catalogue=products, tier=tier.value, config=ThemeConfig(min_growth=min_growth)
+    )
     for reason in result.skipped[:20]:
         stderr.print(f"[yellow]skipped[/] {reason}")
     if len(result.skipped) > 20:

@@ -4,7 +4,7 @@ Both operations flush and never commit: the caller owns the transaction."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -167,7 +167,7 @@ def build_insights(
     previous = [p for p in facts if previous_start(period_start, period_end) <= p.created_at < period_start]
     drafts = drafts_for(spec, current, previous, start=period_start, end=period_end)
     if watch is not None:
-        drafts += theme_drafts(watch, facts, start=period_start, end=period_end, catalogue=catalogue)
+        drafts += theme_drafts(watch, _in_theme_space(facts), start=period_start, end=period_end, catalogue=catalogue)
     kept = {d.fingerprint for d in drafts}
     stale = [
         i.id for i in repository.insights_of(session, row.id, period_start, period_end) if i.fingerprint not in kept
@@ -180,6 +180,15 @@ def build_insights(
                      after={"period_start": period_start.isoformat(), "period_end": period_end.isoformat(),
                             "insights": len(drafts), "removed": len(stale), "posts": len(current)})  # fmt: skip
     return repository.insights_of(session, row.id, period_start, period_end)
+
+
+def _in_theme_space(facts: list[PostFacts]) -> list[PostFacts]:
+    """The posts with the vectors themes are found in (see `groundswell.insights.theme_vectors`)."""
+    from groundswell.insights.theme_vectors import theme_vectors
+
+    with_text = [p for p in facts if p.text.strip()]
+    vectors = theme_vectors([p.text for p in with_text])
+    return [replace(p, embedding=tuple(v)) for p, v in zip(with_text, vectors, strict=True)]
 
 
 def previous_start(start: datetime, end: datetime) -> datetime:
