@@ -136,7 +136,13 @@ def clean_text(text: str) -> str:
     """A post as a title candidate: no URLs or @mentions, one clause, no greeting, capitalised."""
     cleaned = " ".join(MENTION.sub(" ", URL.sub(" ", text)).split()).strip(" ,:-")
     cleaned = _LEAD.sub("", cleaned).strip() or cleaned
-    clause = _CLAUSE_END.split(cleaned, maxsplit=1)[0].strip() or cleaned
+    # The first clause, or as many as make three words ("oof, sorry. try the chat" is not titled "Oof").
+    clause = ""
+    for part in _CLAUSE_END.split(cleaned):
+        clause = f"{clause}, {part.strip()}" if clause else part.strip()
+        if len(clause.split()) >= 3:
+            break
+    clause = clause or cleaned
     if len(clause) > TITLE_LIMIT:
         clause = clause[: TITLE_LIMIT - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return clause[:1].upper() + clause[1:]
