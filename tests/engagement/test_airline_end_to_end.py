@@ -2,6 +2,10 @@
 example (`examples/airline/`: baggage teams at named airports, bookings, customer care, and their shifts) and
 worked hour by hour over the eight days they cover.
 
+On PostgreSQL (CI's second pass) the same replay runs over the first two days only: the full replay takes
+about four minutes a database, and every service it drives has its own PostgreSQL tests; the shorter replay
+still checks the whole path and every invariant there. The thresholds are shares of the posts replayed.
+
 The replay is what a live deployment does, in simulated time: every hour the intake takes in the posts
 written by then, the SLA sweep runs, queued cases are placed as shifts start, and agents answer and resolve
 the cases they have held for an hour (otherwise capacity would fill up and stay full). After every hour
@@ -11,12 +15,14 @@ nearest baggage office."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import orjson
 import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -34,9 +40,9 @@ from groundswell.inbox.post_input import stored_routing_input
 from groundswell.ingest.runner import Ingestor
 from groundswell.models import Author, Case, CaseEvent, CasePost, Employee, Post, SlaClockRecord, Team
 from groundswell.people.service import import_people
-from groundswell.people.snapshots import calendar_from_json
+from groundswell.people.snapshots import calendar_from_json, team_point
 from groundswell.routing.calendar import is_open
-from groundswell.routing.geo import GeoPoint, haversine_km
+from groundswell.routing.geo import haversine_km
 from groundswell.routing_store.service import active_ruleset, save_rules
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,6 +52,7 @@ AIRPORT_DESKS = ("baggage-ord", "baggage-den", "baggage-jfk", "baggage-sfo")
 NEAR_KM = 2500  # the example rules' nearest_team max_km
 WORK_TIME = timedelta(hours=1)  # an agent answers and resolves a case this long after it reached them
 AGENT = "e2e-agent"
+PG_REPLAY = timedelta(days=2)
 
 
 def hours(start: datetime, end: datetime) -> Iterator[datetime]:
@@ -105,9 +112,22 @@ def replay(store: Store, first: datetime, last: datetime) -> Counter[str]:
     return totals
 
 
-def test_airline_tweets_are_routed_assigned_and_timed_end_to_end(store: Store, airline_file: Path) -> None:
+def posts_to_replay(airline_file: Path, folder: Path) -> Path:
+    """The whole file on SQLite; on PostgreSQL the posts of its first two days (written to a temporary file)."""
+    if not os.environ.get("GROUNDSWELL_TEST_PG"):
+        return airline_file
+    records = [(datetime.fromisoformat(orjson.loads(line)["created_at"]), line) for line in airline_file.open("rb")]
+    cutoff = min(moment for moment, _ in records) + PG_REPLAY
+    subset = folder / "first-days.jsonl"
+    subset.write_bytes(b"".join(line for moment, line in records if moment < cutoff))
+    return subset
+
+
+def test_airline_tweets_are_routed_assigned_and_timed_end_to_end(
+    store: Store, airline_file: Path, tmp_path: Path
+) -> None:
     started = time.perf_counter()
-    Ingestor(store.sessions).ingest_file(airline_file)
+    Ingestor(store.sessions).ingest_file(posts_to_replay(airline_file, tmp_path))
     enrich_stored_posts(
         store.sessions,
         spec=PipelineSpec(
@@ -119,21 +139,23 @@ def test_airline_tweets_are_routed_assigned_and_timed_end_to_end(store: Store, a
         import_people(session, document=yaml.safe_load((EXAMPLE / "people.yaml").read_text()), actor="e2e")
         save_rules(session, text=(EXAMPLE / "rules.yaml").read_text(), actor="e2e")
         first, last = session.execute(select(func.min(Post.created_at), func.max(Post.created_at))).one()
+        posts = session.scalar(select(func.count()).select_from(Post)) or 0
     enriched = time.perf_counter()
     totals = replay(store, first, last)
     print(f"ingest+enrich {enriched - started:.0f} s, replay {time.perf_counter() - enriched:.0f} s: {dict(totals)}")
 
     with store.sessions() as session:
-        check_every_assignment_was_on_shift(session)
-        check_complaint_cases_have_owners_and_deadlines(session)
+        check_every_assignment_was_on_shift(session, posts)
+        check_complaint_cases_have_owners_and_deadlines(session, posts)
         check_bag_cases_reach_the_nearest_baggage_office(session)
-    assert totals["opened"] > 3000 and totals["resolved"] > 3000, totals
+    # Full file: 6,746 posts -> 3,959 cases opened, 1,941 follow-ups attached, 4,702 resolutions.
+    assert totals["opened"] > 0.5 * posts and totals["resolved"] > 0.5 * posts, totals
 
 
-def check_every_assignment_was_on_shift(session: Session) -> None:
+def check_every_assignment_was_on_shift(session: Session, posts: int) -> None:
     employees = {e.handle: e for e in session.scalars(select(Employee))}
     assignments = session.scalars(select(CaseEvent).where(CaseEvent.kind == "assigned")).all()
-    assert len(assignments) > 3000
+    assert len(assignments) > 0.4 * posts
     off_shift = [
         (event.case_id, event.data["employee"], event.at.isoformat())
         for event in assignments
@@ -154,13 +176,13 @@ def first_posts(session: Session) -> dict[int, Post]:
     return firsts
 
 
-def check_complaint_cases_have_owners_and_deadlines(session: Session) -> None:
+def check_complaint_cases_have_owners_and_deadlines(session: Session, posts: int) -> None:
     firsts = first_posts(session)
     complaints = [
         case for case in session.scalars(select(Case).where(Case.merged_into_id.is_(None)))
         if firsts[case.id].attributes.get("label_sentiment") == "negative"
     ]  # fmt: skip
-    assert len(complaints) > 2000  # ~4,000 negative tweets; a customer's follow-ups join their open case
+    assert len(complaints) > 0.25 * posts  # 63 % of the tweets are negative; follow-ups join their open case
     unowned = [case.id for case in complaints if case.assignee_id is None]
     assert unowned == [], f"{len(unowned)} complaint cases without an assignee"
     clocks = select(SlaClockRecord.case_id, SlaClockRecord.due_at).where(SlaClockRecord.clock == "first_response")
@@ -171,7 +193,8 @@ def check_complaint_cases_have_owners_and_deadlines(session: Session) -> None:
 
 def check_bag_cases_reach_the_nearest_baggage_office(session: Session) -> None:
     teams = {t.id: t for t in session.scalars(select(Team))}
-    desks = {t.name: GeoPoint(lat=t.latitude, lon=t.longitude) for t in teams.values() if t.name in AIRPORT_DESKS}
+    desks = {t.name: point for t in teams.values() if t.name in AIRPORT_DESKS and (point := team_point(t))}
+    assert len(desks) == len(AIRPORT_DESKS)
     firsts = first_posts(session)
     lost_luggage = bag_teams = 0
     wrong: list[str] = []
