@@ -23,10 +23,11 @@ from tests.support.replay_server import ReplayServer, replay_server
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
-# Timing deadlines flake on a loaded 2-core machine; CI also runs a fixed set of examples so that a
-# red build can be reproduced (developers' runs keep exploring new ones).
+# Timing deadlines flake on a loaded 2-core machine; CI also runs a fixed set of 50 examples per property, so
+# that a red build can be reproduced and the run stays inside its time budget (developers' runs keep exploring
+# 100 new ones each time).
 settings.register_profile("default", deadline=None, print_blob=True)
-settings.register_profile("ci", deadline=None, print_blob=True, derandomize=True)
+settings.register_profile("ci", deadline=None, print_blob=True, derandomize=True, max_examples=50)
 settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 

@@ -1,14 +1,14 @@
 """The issue's end-to-end check: the real airline tweets are ingested, enriched, routed with the shipped
 example (`examples/airline/`: baggage teams at named airports, bookings, customer care, and their shifts) and
-worked hour by hour over the eight days they cover.
+worked in two-hour steps over the eight days they cover.
 
 On PostgreSQL (CI's second pass) the same replay runs over the first two days only: the full replay takes
-about four minutes a database, and every service it drives has its own PostgreSQL tests; the shorter replay
+about three minutes a database, and every service it drives has its own PostgreSQL tests; the shorter replay
 still checks the whole path and every invariant there. The thresholds are shares of the posts replayed.
 
-The replay is what a live deployment does, in simulated time: every hour the intake takes in the posts
+The replay is what a live deployment does, in simulated time: every two hours the intake takes in the posts
 written by then, the SLA sweep runs, queued cases are placed as shifts start, and agents answer and resolve
-the cases they have held for an hour (otherwise capacity would fill up and stay full). After every hour
+the cases they have held for an hour (otherwise capacity would fill up and stay full). After every step
 nobody holds more open cases than their capacity; afterwards every assignment is checked against the
 assignee's shift, every complaint case against its owner and deadline, and every bag case against the
 nearest baggage office."""
@@ -52,14 +52,15 @@ AIRPORT_DESKS = ("baggage-ord", "baggage-den", "baggage-jfk", "baggage-sfo")
 NEAR_KM = 2500  # the example rules' nearest_team max_km
 WORK_TIME = timedelta(hours=1)  # an agent answers and resolves a case this long after it reached them
 AGENT = "e2e-agent"
+STEP = timedelta(hours=2)  # how often the intake, sweep and rebalance run in the replay
 PG_REPLAY = timedelta(days=2)
 
 
-def hours(start: datetime, end: datetime) -> Iterator[datetime]:
-    moment = start.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+def steps(start: datetime, end: datetime) -> Iterator[datetime]:
+    moment = start.replace(minute=0, second=0, microsecond=0) + STEP
     while moment <= end:
         yield moment
-        moment += timedelta(hours=1)
+        moment += STEP
 
 
 def work_assigned_cases(session: Session, now: datetime) -> int:
@@ -95,7 +96,7 @@ def replay(store: Store, first: datetime, last: datetime) -> Counter[str]:
     assert loaded is not None
     version, ruleset = loaded
     totals: Counter[str] = Counter()
-    for now in hours(first - timedelta(hours=1), last + timedelta(days=2)):
+    for now in steps(first - STEP, last + timedelta(days=2)):
         report = process_posts(store.sessions, ruleset=ruleset, rules_version=version.version, now=now)
         totals["opened"] += report.opened
         totals["attached"] += report.attached
