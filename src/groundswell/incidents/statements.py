@@ -28,6 +28,7 @@ from groundswell.errors import Conflict, InvalidInput
 from groundswell.governance import approval, audit_log
 from groundswell.governance.pii import find_personal_data, masked_text
 from groundswell.governance.schemas import Actor, DraftContext, DraftState, PolicyContext, ReplyDraft, Transition
+from groundswell.governance.stored_draft import draft_of, store_draft
 from groundswell.incidents import repository
 from groundswell.incidents.playbooks import HoldingStatement, statement_findings
 from groundswell.incidents.service import playbook_of
@@ -90,11 +91,11 @@ def draft_statement(
     if preapproved and template is not None:
         draft = draft.model_copy(update={"state": DraftState.APPROVED, "approved_by": f"playbook {incident.playbook}"})
         extra["preapproved"] = f"pre-approved by playbook {incident.playbook} ({template.name}, {template.language})"
-    _store(row, draft, when)
+    store_draft(row, draft, when)
     _record(session, incident, row, verb="draft", before=None, after=draft, actor=author, at=when, extra=extra)
     if not preapproved:
         submitted = approval.submit(draft, by=_actor(employee, draft), at=when).draft
-        _store(row, submitted, when)
+        store_draft(row, submitted, when)
         _record(session, incident, row, verb="submit", before=draft, after=submitted, actor=author, at=when)
     return row
 
@@ -135,7 +136,7 @@ def send_statement(session: Session, *, statement_id: int, by: str, now: datetim
     employee = active_employee(session, by)
     draft = draft_of(row)
     sent = approval.send(draft, by=_actor(employee, draft), at=when).draft
-    _store(row, sent, when)
+    store_draft(row, sent, when)
     message = enqueue(
         session, idempotency_key=key, channel=row.channel, text=row.text, visibility="public", in_reply_to=None,
         recipient=None, extra={"incident_id": row.incident_id, "statement_id": row.id}, actor=by, now=when,
@@ -144,21 +145,6 @@ def send_statement(session: Session, *, statement_id: int, by: str, now: datetim
     _record(session, incident, row, verb="send", before=draft, after=sent, actor=by, at=when,
             extra={"outbox_message_id": message.id, "channel": row.channel})  # fmt: skip
     return message
-
-
-def draft_of(row: IncidentStatement) -> ReplyDraft:
-    """The approval machine's view of a stored statement."""
-    return ReplyDraft.model_validate(
-        {
-            "draft_id": str(row.id),
-            "text": row.text,
-            "state": row.state,
-            "context": row.context,
-            "requirement": row.requirement,
-            "approved_by": row.approved_by,
-            "rejection_reason": row.rejection_reason,
-        }
-    )
 
 
 # ---- steps ---------------------------------------------------------------------------------------
@@ -172,20 +158,10 @@ def _act(
     employee = active_employee(session, by)
     draft = draft_of(row)
     transition = move(draft, _actor(employee, draft), when)
-    _store(row, transition.draft, when)
+    store_draft(row, transition.draft, when)
     incident = repository.get_incident(session, row.incident_id)
     _record(session, incident, row, verb=verb, before=draft, after=transition.draft, actor=by, at=when)
     return row
-
-
-def _store(row: IncidentStatement, draft: ReplyDraft, when: datetime) -> None:
-    row.text = draft.text
-    row.state = draft.state.value
-    row.context = draft.context.model_dump(mode="json")
-    row.requirement = draft.requirement.model_dump(mode="json") if draft.requirement else None
-    row.approved_by = draft.approved_by
-    row.rejection_reason = draft.rejection_reason
-    row.updated_at = when
 
 
 def _actor(employee: Employee, draft: ReplyDraft) -> Actor:

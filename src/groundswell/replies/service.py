@@ -26,6 +26,7 @@ from groundswell.governance import approval, audit_log
 from groundswell.governance.approval import ApprovalRules
 from groundswell.governance.pii import find_personal_data, masked_text
 from groundswell.governance.schemas import Actor, DraftContext, DraftState, ReplyDraft, Transition, Visibility
+from groundswell.governance.stored_draft import draft_of, store_draft
 from groundswell.inbox.repository import record_event
 from groundswell.inbox.service import mark_responded
 from groundswell.inbox.templates import render
@@ -84,7 +85,7 @@ def draft_reply(
     session.add(row)
     session.flush()
     transition = approval.start_draft(str(row.id), body, context, at=when, rules=rules)
-    _store(row, transition.draft, when)
+    store_draft(row, transition.draft, when)
     _record(session, row=row, case=case, verb="draft", before=None, after=transition.draft, actor=author, at=when)
     return row
 
@@ -187,38 +188,13 @@ def _act(
     employee = repository.active_employee(session, by)
     draft = draft_of(row)
     transition = move(draft, _actor(employee, draft), when)
-    _store(row, transition.draft, when)
+    store_draft(row, transition.draft, when)
     case = repository.get_case(session, row.case_id)
     extra = after(session, row, case, by, when) if after else {}
     _record(
         session, row=row, case=case, verb=verb, before=draft, after=transition.draft, actor=by, at=when, extra=extra
     )
     return row
-
-
-def draft_of(row: Reply) -> ReplyDraft:
-    """The machine's view of a stored reply."""
-    return ReplyDraft.model_validate(
-        {
-            "draft_id": str(row.id),
-            "text": row.text,
-            "state": row.state,
-            "context": row.context,
-            "requirement": row.requirement,
-            "approved_by": row.approved_by,
-            "rejection_reason": row.rejection_reason,
-        }
-    )
-
-
-def _store(row: Reply, draft: ReplyDraft, when: datetime) -> None:
-    row.text = draft.text
-    row.state = draft.state.value
-    row.context = draft.context.model_dump(mode="json")
-    row.requirement = draft.requirement.model_dump(mode="json") if draft.requirement else None
-    row.approved_by = draft.approved_by
-    row.rejection_reason = draft.rejection_reason
-    row.updated_at = when
 
 
 def _actor(employee: Employee, draft: ReplyDraft) -> Actor:
