@@ -40,3 +40,21 @@ class ChannelUnavailable(GroundswellError):
     """A remote channel refused or failed a request (bad credentials, rate limit, outage)."""
 
     status_code = 502
+
+
+class Unauthenticated(GroundswellError):
+    """No valid sign-in or API token."""
+
+    status_code = 401
+
+
+class Forbidden(GroundswellError):
+    """Signed in, but the role (or the token's scope) does not allow this."""
+
+    status_code = 403
+
+
+class TooManyAttempts(GroundswellError):
+    """Sign-in is locked for a while after repeated failures."""
+
+    status_code = 429

@@ -22,12 +22,14 @@ from groundswell.cli import reply as reply_cli
 from groundswell.cli import rules as rules_cli
 from groundswell.cli import sla as sla_cli
 from groundswell.cli import templates as templates_cli
+from groundswell.cli import users as users_cli
 from groundswell.cli.common import stderr
 from groundswell.cli.demo import demo
 from groundswell.cli.eval import eval_command
 from groundswell.cli.ingest import ingest
 from groundswell.cli.models import models_command
 from groundswell.cli.route import route_command
+from groundswell.cli.serve import serve
 from groundswell.cli.stats import stats
 from groundswell.errors import GroundswellError
 
@@ -61,12 +63,14 @@ app.add_typer(incidents_cli.app, name="incidents")
 app.add_typer(insights_cli.app, name="insights")
 app.add_typer(departments_cli.app, name="departments")
 app.add_typer(ideas_cli.app, name="ideas")
+app.add_typer(users_cli.app, name="users")
 app.command("ingest")(ingest)
 app.command("stats")(stats)
 app.command("demo")(demo)
 app.command("eval")(eval_command)
 app.command("models")(models_command)
 app.command("route")(route_command)
+app.command("serve")(serve)
 
 
 def _version(value: bool) -> None:

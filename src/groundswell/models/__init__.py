@@ -16,9 +16,11 @@ from groundswell.models.post import Post
 from groundswell.models.quarantine import QuarantinedRecord
 from groundswell.models.reply import Reply, ResponseTemplate
 from groundswell.models.team import Employee, RoutingRulesVersion, Team
+from groundswell.models.user import ApiToken, User, WebhookSubscription, WebSession
 
 __all__ = [
     "Alert",
+    "ApiToken",
     "AuditEntry",
     "Author",
     "Case",
@@ -52,4 +54,7 @@ __all__ = [
     "SlaClockRecord",
     "SuppressedPost",
     "Team",
+    "User",
+    "WebSession",
+    "WebhookSubscription",
 ]

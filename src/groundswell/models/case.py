@@ -21,7 +21,12 @@ class Case(Base):
     "lost_item"."""
 
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_status_team_id", "status", "team_id"),)
+    __table_args__ = (
+        Index("ix_cases_status_team_id", "status", "team_id"),
+        # The web inbox lists open cases newest first, per queue, with keyset pagination over (opened_at, id).
+        Index("ix_cases_status_opened_at", "status", "opened_at"),
+        Index("ix_cases_assignee_id_status", "assignee_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(32), default="general")

@@ -1,0 +1,1 @@
+"""The server-rendered screens: each module here defines `router`."""
