@@ -8,6 +8,8 @@ and nothing is changed."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 
 import pytest
@@ -15,14 +17,8 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from tests.web import role_matrix
 from tests.web.conftest import WebUser
-
-ALL = frozenset({"admin", "manager", "agent", "analyst", "viewer"})
-STAFF = frozenset({"admin", "manager", "agent"})  # who works cases
-LEADS = frozenset({"admin", "manager"})
-ANALYSIS = frozenset({"admin", "manager", "analyst"})
-READERS_OF_SETUP = frozenset({"admin", "manager", "agent", "analyst"})  # teams, templates, topics (read)
-ADMIN = frozenset({"admin"})
 
 # Reachable without signing in.
 PUBLIC = {
@@ -33,11 +29,20 @@ PUBLIC = {
 # Any signed-in user, whatever the role.
 SIGNED_IN = {("GET", "/"), ("POST", "/logout")}
 
-EXPECTED: dict[tuple[str, str], frozenset[str]] = {
-    ("GET", "/account"): ALL,
-    ("POST", "/account/tokens"): ALL,
-    ("POST", "/account/tokens/{token_id}/revoke"): ALL,
-}
+
+
+def _expected() -> dict[tuple[str, str], frozenset[str]]:
+    """The rows of every module in tests/web/role_matrix (one per area of the app), merged."""
+    rows: dict[tuple[str, str], frozenset[str]] = {}
+    for info in pkgutil.iter_modules(role_matrix.__path__):
+        module = importlib.import_module(f"{role_matrix.__name__}.{info.name}")
+        duplicated = set(rows) & set(module.ROWS)
+        assert not duplicated, f"{info.name}: rows given twice: {sorted(duplicated)}"
+        rows.update(module.ROWS)
+    return rows
+
+
+EXPECTED = _expected()
 
 
 def _routes(app: FastAPI) -> list[tuple[str, str]]:
