@@ -24,7 +24,7 @@ def stored_counts(url: str) -> tuple[int, dict[str, int]]:
 
 
 def test_the_demo_enriches_the_posts_and_summarises_them(database_url: str) -> None:
-    result = invoke("demo", "--volume", "300", "--seed", "3")
+    result = invoke("demo", "--volume", "300", "--seed", "3", "--no-serve")
     assert result.exit_code == 0, result.output
     for section in SECTIONS:
         assert section in result.stdout, section
@@ -39,7 +39,7 @@ def test_the_demo_enriches_the_posts_and_summarises_them(database_url: str) -> N
 
 
 def test_no_enrich_only_stores_the_posts(database_url: str) -> None:
-    result = invoke("demo", "--volume", "100", "--no-enrich")
+    result = invoke("demo", "--volume", "100", "--no-enrich", "--no-serve")
     assert result.exit_code == 0, result.output
     assert "The story in the data" in result.stdout and "Try:" in result.stdout
     assert "Most urgent posts" not in result.stdout and "Enriched " not in result.stdout

@@ -49,7 +49,7 @@ def test_the_demo_shows_ideas_department_insights_and_the_unexpected_use(
     monkeypatch.setattr(stdout, "_width", 200)  # wide enough that no table cell wraps
     # The default volume: at 1,000 posts the PulsePad time-lapse use is found for only about half the hours the
     # demo may end at (the story's clock starts there); at 3,000 for all 24 tried.
-    result = invoke("demo", "--seed", "7")
+    result = invoke("demo", "--seed", "7", "--no-serve")
     assert result.exit_code == 0, result.output
     out = result.stdout
 
@@ -80,7 +80,7 @@ def test_the_demo_shows_ideas_department_insights_and_the_unexpected_use(
 
 
 def test_without_enrichment_the_ripple_sections_are_skipped(database_url: str) -> None:
-    result = invoke("demo", "--volume", "100", "--no-enrich")
+    result = invoke("demo", "--volume", "100", "--no-enrich", "--no-serve")
     assert result.exit_code == 0, result.output
     for title in ("Ideas board", "Department insights", "New themes", "groundswell ideas list"):
         assert title not in result.stdout, title

@@ -14,7 +14,9 @@ from groundswell.analytics.store_stats import store_stats
 from groundswell.cli.common import Store, open_store, stderr, stdout
 from groundswell.cli.demo_report import print_enrichment_summary
 from groundswell.cli.demo_ripple import RippleReport, print_ripple, ripple_hints, run_ripple
+from groundswell.cli.demo_workplace import print_workplace, set_up_workplace
 from groundswell.cli.enrich_options import TierChoice, TierOption
+from groundswell.cli.serve import HostOption, PortOption, serve_store
 from groundswell.config import get_settings
 from groundswell.demo.loader import DemoLoad, load_demo, reset_database
 
@@ -44,12 +46,21 @@ def demo(
         ),
     ] = True,
     tier: TierOption = TierChoice.accurate,
+    serve: Annotated[
+        bool,
+        typer.Option("--serve/--no-serve", help="Serve the web app over the demo database when it is ready."),
+    ] = True,
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
 ) -> None:
     """Create a fresh demo database for Voltline, an invented electronics retailer, and fill it with a few
     thousand generated posts across channels over six weeks: questions, complaints, lost items at named
     stores, praise, product ideas, an unexpected use of a product, and a sudden crisis. Then enrich them with
     the bundled models, summarise what customers say, and show the ideas board, each department's insights
-    for the last week and the new themes. Needs no other service and no downloaded data."""
+    for the last week and the new themes. Then Voltline's teams, people, routing rules and reply templates go in,
+    the last two days become cases in the inbox, and an admin, an agent and a manager may sign in (passwords
+    printed, or GROUNDSWELL_DEMO_PASSWORD for all three) to the web app it serves. Needs no other service and
+    no downloaded data."""
     data_dir = user_data_path("groundswell", appauthor=False)
     settings = get_settings()
     configured = settings.database_url if "database_url" in settings.model_fields_set else None
@@ -66,7 +77,15 @@ def demo(
         with stderr.status("Collecting ideas, building department insights and finding new themes..."):
             ripple = run_ripple(store, end=end)
         print_ripple(stdout, ripple)
+    with stderr.status("Importing Voltline's people and rules, taking the last days into the inbox..."):
+        workplace = set_up_workplace(store, end=end, password=settings.demo_password)
+    print_workplace(stdout, workplace, shared_password=settings.demo_password is not None)
     _print_hints(url, loaded, ripple)
+    if serve:
+        store.engine.dispose()
+        serve_store(url, host=host, port=port)
+    else:
+        stdout.print(f"\nServe the web app: groundswell serve --db {url}", soft_wrap=True)
 
 
 def _print_load(store: Store, loaded: DemoLoad) -> None:

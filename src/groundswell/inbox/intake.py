@@ -72,11 +72,13 @@ def process_posts(
     reopen_window: timedelta = DEFAULT_REOPEN_WINDOW,
     batch_size: int = DEFAULT_BATCH_SIZE,
     after_batch: Callable[[IntakeReport], None] | None = None,
+    since: datetime | None = None,
 ) -> IntakeReport:
     """Take in every waiting post written up to `now`, `batch_size` posts per transaction (later posts wait
     for a later run, so replaying history with an earlier `now` sees only what had been written by then).
     `after_batch` is called with the running totals after each committed batch (progress; tests raise from it
-    to simulate a crash between batches)."""
+    to simulate a crash between batches). With `since`, posts written before it are left waiting (the demo
+    takes in only its last days)."""
     now = now or datetime.now(UTC)
     settings = IntakeSettings(ruleset=ruleset, rules_version=rules_version, reopen_window=reopen_window)
     total = IntakeReport()
@@ -84,7 +86,7 @@ def process_posts(
     while True:
         batch = IntakeReport()
         with write_transaction(sessions) as session:
-            posts = repository.pending_posts(session, after=cursor, limit=batch_size, until=now)
+            posts = repository.pending_posts(session, after=cursor, limit=batch_size, until=now, since=since)
             if posts:
                 take_in_posts(session, posts=posts, settings=settings, now=now, report=batch)
                 cursor = (posts[-1].created_at, posts[-1].id)

@@ -195,13 +195,21 @@ def _pending() -> Any:
 
 
 def pending_posts(
-    session: Session, *, after: tuple[datetime, int] | None, limit: int, until: datetime | None = None
+    session: Session,
+    *,
+    after: tuple[datetime, int] | None,
+    limit: int,
+    until: datetime | None = None,
+    since: datetime | None = None,
 ) -> list[Post]:
     """The next `limit` posts to take in, in (created_at, id) order after the cursor `after`, written no later
-    than `until` (a replay "as of" a moment must not see posts from after it)."""
+    than `until` (a replay "as of" a moment must not see posts from after it) and, when given, no earlier than
+    `since` (older posts stay waiting)."""
     stmt = select(Post).where(_pending())
     if until is not None:
         stmt = stmt.where(Post.created_at <= until)
+    if since is not None:
+        stmt = stmt.where(Post.created_at >= since)
     if after is not None:
         moment, post_id = after
         stmt = stmt.where(or_(Post.created_at > moment, and_(Post.created_at == moment, Post.id > post_id)))
