@@ -78,3 +78,39 @@ def load(session: Session) -> dict[str, Any]:
                                    target_seconds=10800.0, calendar={}, pauses=[], state=state))  # fmt: skip
     session.flush()
     return {"posts": posts, "cases": cases, "team": team, "employee": alice}
+
+
+def load_ideas(session: Session, posts: list[Post]) -> dict[str, Any]:
+    """Two ideas over the loaded posts (one planned, with a comment) and a department with two insights."""
+    from groundswell.models import Department, Idea, IdeaComment, IdeaPost, Insight
+
+    ideas = [
+        Idea(title="Longer battery for the PulsePad", key_phrases=["battery life"], product="PulsePad",
+             status="planned", centroid=[], created_at=END, updated_at=END),
+        Idea(title="Dark mode in the app", key_phrases=["dark mode"], status="new", centroid=[],
+             created_at=END, updated_at=END),
+    ]  # fmt: skip
+    session.add_all(ideas)
+    session.flush()
+    for idea, members in ((ideas[0], posts[:3]), (ideas[1], posts[4:5])):
+        for post in members:
+            session.add(IdeaPost(idea_id=idea.id, post_id=post.id, similarity=0.9, added_at=END))
+    session.add(IdeaComment(idea_id=ideas[0].id, author="alice", text="Hardware team is on it", created_at=END))
+    design = Department(name="product design", description="", subscriptions={}, digest_recipients=[],
+                        created_at=END, updated_at=END)  # fmt: skip
+    session.add_all([design, Department(name="pricing", description="", subscriptions={}, digest_recipients=[],
+                                        created_at=END, updated_at=END)])  # fmt: skip
+    session.flush()
+    week = [END - timedelta(days=7), END]
+    older = [END - timedelta(days=14), END - timedelta(days=7)]
+    for title, (start, end), url in (
+        ("Battery complaints doubled", week, "https://x.example/p-0"),
+        ("Delivery delays", older, "javascript:alert(1)"),
+    ):
+        session.add(Insight(department_id=design.id, kind="topic", fingerprint=title, title=title,
+                            summary=f"{title}: 3 customers", trend={}, post_ids=[posts[0].id], customers=3, reach=40,
+                            sentiment={"negative": 0.75, "positive": 0.25},
+                            details={"key_phrases": ["battery life"], "links": [{"post_id": posts[0].id, "url": url}]},
+                            period_start=start, period_end=end, created_at=END))  # fmt: skip
+    session.flush()
+    return {"ideas": ideas, "department": design}
