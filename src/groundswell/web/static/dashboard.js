@@ -15,7 +15,7 @@
     var datasets = series.map(function (s, i) {
       var c = colour(s.name, i);
       return { label: s.name, data: s.values, backgroundColor: kind === "doughnut" ? PALETTE : c, borderColor: c,
-               borderWidth: kind === "line" ? 2 : 0, pointRadius: kind === "line" ? 1 : 0, spanGaps: true, tension: 0.2 };
+               borderWidth: kind === "line" ? 2 : 0, pointRadius: kind === "line" ? 2 : 0, spanGaps: true, tension: 0 };
     });
     var stacked = data.kind === "stacked";
     return {
