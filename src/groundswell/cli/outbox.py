@@ -56,7 +56,7 @@ def run(
     """Send the due messages through each configured channel (credentials from GROUNDSWELL_* settings).
     With --json, one JSON object per round."""
     store = open_store(db)
-    senders = configured_senders(store.settings, channels or None)
+    senders = configured_senders(store.settings, channels or None, sessions=store.sessions)
     policy, held = retry_policy(store.settings), lease(store.settings)
     done = 0
     try:

@@ -47,6 +47,8 @@ from groundswell.routing.ruleset import RuleSet
 from groundswell.routing.schemas import Priority, RoutingDecision, RoutingInput
 from groundswell.routing.schemas import Team as RoutingTeam
 from groundswell.routing.sla import SlaPolicy, policy_calendar
+from groundswell.webhooks import events as webhook_events
+from groundswell.webhooks import service as webhook_service
 
 DEFAULT_REOPEN_WINDOW = timedelta(days=7)
 DEFAULT_BATCH_SIZE = 200
@@ -131,6 +133,8 @@ class _Intake:
         # Teams the rules define win; teams only in the database join them, so that nearest_team can see them.
         stored = {name: RoutingTeam(name=name, location=team_point(row)) for name, row in self.db_teams.items()}
         self.route_teams = stored | dict(self.ruleset.teams)
+        # Read once per batch: every new case is announced to them (`webhooks.events.case_created`).
+        self.webhook_subscriptions = webhook_service.active_subscriptions(session)
 
     def take_in(self, post: Post, author: Author | None, enrichments: dict[str, Any]) -> None:
         signals = stored_routing_input(post, author, enrichments)
@@ -265,6 +269,8 @@ class _Intake:
                      at=case.opened_at)  # fmt: skip
         audit_log.append(self.session, actor=self.settings.actor, action="case.open", entity="case",
                          entity_id=case.id, after=data | {"kind": case.kind}, at=self.now)  # fmt: skip
+        webhook_events.case_created(self.session, case=case, post_id=post.id, at=self.now,
+                                    subscriptions=self.webhook_subscriptions)  # fmt: skip
 
     def _count_assignment(self, result: AssignmentResult) -> None:
         if result.employee is not None:

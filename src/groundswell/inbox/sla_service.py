@@ -37,6 +37,7 @@ from groundswell.models.team import Team
 from groundswell.people.snapshots import calendar_from_json
 from groundswell.routing.calendar import BusinessCalendar
 from groundswell.routing.sla import Pause, SlaClock, SlaPolicy, SlaState, SlaStatus, due_at, policy_calendar, status
+from groundswell.webhooks import events as webhook_events
 
 SYSTEM = "system"
 _DONE = frozenset({CaseStatus.RESOLVED.value, CaseStatus.CLOSED.value})
@@ -289,7 +290,9 @@ def _record_breach(
 ) -> SweepItem:
     """The breach happened at the deadline; it is recorded (event, audit) when it is noticed, at `at`."""
     row.state, row.breached_at = ClockState.BREACHED.value, current.due_at
-    return _record(session, kind="sla_breach", case=case, row=row, current=current, at=at, actor=actor)
+    item = _record(session, kind="sla_breach", case=case, row=row, current=current, at=at, actor=actor)
+    webhook_events.case_breached(session, case=case, clock=row.clock, policy=row.policy, due_at=current.due_at, at=at)
+    return item
 
 
 def _record(

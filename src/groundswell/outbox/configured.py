@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from datetime import timedelta
 
+from sqlalchemy.orm import Session, sessionmaker
+
 from groundswell.config import Settings
 from groundswell.errors import ConfigurationError
 from groundswell.outbox.rules import CHANNELS, RetryPolicy
@@ -26,7 +28,10 @@ REQUIRED_SETTINGS: dict[str, tuple[str, ...]] = {
     "webhook": ("alert_routes",),
     "slack": ("alert_routes",),
     "teams": ("alert_routes",),
+    # Events to webhook subscriptions: URL and secret live in the database (groundswell.webhooks).
+    "event_webhook": (),
 }
+SUBSCRIPTIONS = "event_webhook"
 
 
 def _x(s: Settings) -> Sender:
@@ -85,26 +90,52 @@ def missing_settings(settings: Settings, channel: str) -> list[str]:
     return [f"GROUNDSWELL_{name.upper()}" for name in REQUIRED_SETTINGS[channel] if not getattr(settings, name)]
 
 
-def configured_senders(settings: Settings, channels: Collection[str] | None = None) -> dict[str, Sender]:
+def configured_senders(
+    settings: Settings, channels: Collection[str] | None = None, *, sessions: sessionmaker[Session] | None = None
+) -> dict[str, Sender]:
     """A sender for every channel whose credentials are set (among `channels`, when given). Naming a channel
-    whose credentials are missing is an error that lists them."""
+    whose credentials are missing is an error that lists them. With `sessions` (the worker's database), events
+    to webhook subscriptions are delivered too; they need no credentials, only the subscriptions' secrets."""
     wanted = list(channels) if channels else list(CHANNELS)
-    unknown = [c for c in wanted if c not in _FACTORIES]
+    unknown = [c for c in wanted if c not in _FACTORIES and c != SUBSCRIPTIONS]
     if unknown:
         raise ConfigurationError(
             f"unknown channel(s) {', '.join(unknown)}: the outbox delivers to {', '.join(CHANNELS)}"
         )
     senders: dict[str, Sender] = {}
     for channel in wanted:
+        if channel == SUBSCRIPTIONS:
+            if sessions is not None:
+                senders[channel] = _subscription_sender(sessions)
+            elif channels:
+                raise ConfigurationError("webhook subscriptions are delivered by a worker over the database")
+            continue
         missing = missing_settings(settings, channel)
         if not missing:
             senders[channel] = _FACTORIES[channel](settings)
         elif channels:
             raise ConfigurationError(f"cannot deliver to {channel}: set {', '.join(missing)}")
-    if not senders:
-        hints = "; ".join(f"{c}: {', '.join(missing_settings(settings, c))}" for c in CHANNELS)
+    if not channels and set(senders) <= {SUBSCRIPTIONS} and not _has_subscriptions(sessions):
+        close_senders(senders)
+        hints = "; ".join(f"{c}: {', '.join(missing_settings(settings, c))}" for c in CHANNELS if c != SUBSCRIPTIONS)
         raise ConfigurationError(f"no channel has delivery credentials; set them for at least one ({hints})")
     return senders
+
+
+def _subscription_sender(sessions: sessionmaker[Session]) -> Sender:
+    from groundswell.webhooks.sender import subscription_sender
+
+    return subscription_sender(sessions)
+
+
+def _has_subscriptions(sessions: sessionmaker[Session] | None) -> bool:
+    """Whether a worker without any channel credentials still has work: events for active subscriptions."""
+    if sessions is None:
+        return False
+    from groundswell.webhooks.repository import all_subscriptions
+
+    with sessions() as session:
+        return bool(all_subscriptions(session, active_only=True))
 
 
 def close_senders(senders: Mapping[str, Sender]) -> None:

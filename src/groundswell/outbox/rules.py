@@ -21,11 +21,12 @@ VISIBILITIES = ("public", "private")
 # Spellings callers use for a direct message, read as "private".
 _PRIVATE_ALIASES = frozenset({"private", "direct", "dm"})
 # The channels the outbox delivers to, and what a reply on each needs.
-CHANNELS = ("x", "mastodon", "bluesky", "reddit", "email", "webhook", "slack", "teams")
+CHANNELS = ("x", "mastodon", "bluesky", "reddit", "email", "webhook", "slack", "teams", "event_webhook")
 # Where replies and public statements go (the social channels and e-mail).
 REPLY_CHANNELS = ("x", "mastodon", "bluesky", "reddit", "email")
-# Alert notifications only (groundswell.alerts.notify): an HTTP POST to the URL in `recipient`.
-WEBHOOK_CHANNELS = ("webhook", "slack", "teams")
+# An HTTP POST to the URL in `recipient`: alert notifications (groundswell.alerts.notify), and events to
+# webhook subscriptions ("event_webhook", groundswell.webhooks).
+WEBHOOK_CHANNELS = ("webhook", "slack", "teams", "event_webhook")
 
 
 def normalise_visibility(value: str) -> str:

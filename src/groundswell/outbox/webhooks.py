@@ -105,13 +105,18 @@ class WebhookSender(_HttpNotificationSender):
         self._secrets = dict(secrets)
         self._clock = clock
 
-    def _post(self, message: OutgoingMessage, url: str, payload: Any) -> httpx.Response:
+    def secret_for(self, message: OutgoingMessage, url: str) -> str:
+        """The key to sign this message with (subclasses look it up elsewhere: `webhooks.sender`)."""
         secret = self._secrets.get(url)
         if not secret:
             raise PermanentSendError(
                 f"no signing secret for webhook {url}: add it as a webhook target (secret or secret_env) in the "
                 "routes file named by GROUNDSWELL_ALERT_ROUTES"
             )
+        return secret
+
+    def _post(self, message: OutgoingMessage, url: str, payload: Any) -> httpx.Response:
+        secret = self.secret_for(message, url)
         # The exact bytes httpx will send for this JSON, so the signature covers the body as transmitted.
         body = self._client.build_request("POST", url, json=payload).content
         timestamp = str(int(self._clock()))

@@ -28,9 +28,10 @@ from groundswell.errors import ChannelUnavailable, ConfigurationError
 from groundswell.governance import audit_log
 from groundswell.models import OutboxMessage
 from groundswell.outbox import repository
-from groundswell.outbox.rules import RetryPolicy, Status
+from groundswell.outbox.rules import REPLY_CHANNELS, RetryPolicy, Status
 from groundswell.outbox.senders import OutgoingMessage, Receipt, Sender, SendError
 from groundswell.outbox.service import ENTITY
+from groundswell.webhooks import events as webhook_events
 
 log = logging.getLogger(__name__)
 DEFAULT_LEASE = timedelta(minutes=5)
@@ -147,6 +148,9 @@ class _Run:
                 after={"status": Status.sent, "external_id": receipt.external_id, "url": receipt.url,
                        "recovered": recovered},
             )  # fmt: skip
+            if message.channel in REPLY_CHANNELS:
+                # Subscribers hear of a delivered reply in the same transaction that records it.
+                webhook_events.reply_sent(session, message_id=message.id, at=at)
         self.report.sent.append(message.id)
         if recovered:
             self.report.recovered.append(message.id)

@@ -37,6 +37,7 @@ class Permission(StrEnum):
     audit_read = "audit.read"
     users_read = "users.read"
     users_manage = "users.manage"
+    webhooks_read = "webhooks.read"  # outgoing webhook subscriptions (admin only, like managing them)
     webhooks_manage = "webhooks.manage"
     tokens_own = "tokens.own"  # one's own API tokens
 
