@@ -7,6 +7,7 @@ until then the history also takes in authors with the same handle on other chann
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,7 @@ from groundswell.replies import service as replies
 from groundswell.replies.schemas import ReplyView
 
 HISTORY_LIMIT = 20
+_WORD_SPLIT = re.compile(r"[._\-\s]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,13 +190,13 @@ def suggest_templates(session: Session, case: Case) -> list[SuggestedTemplate]:
     """Every template, those whose name shares a word with the case's kind, intents or topics first."""
     signals = (case.routing or {}).get("signals") or {}
     words = {case.kind, *(signals.get("intents") or []), *(signals.get("topics") or []), *(case.tags or [])}
-    cues = {part for word in words for part in str(word).lower().replace("-", "_").replace(" ", "_").split("_")}
+    cues = {part for word in words for part in _WORD_SPLIT.split(str(word).lower())}
     cues -= {"", "item", "other"} if case.kind != "lost_item" else {"", "other"}
     described = {name: next(iter(v.values())).description for name, v in default_templates().items() if v}
     for stored in list_templates(session):
         described.setdefault(stored.name, stored.description)
     found = [
-        SuggestedTemplate(name, description, bool(cues & set(name.lower().split("_"))) or name == "acknowledge")
+        SuggestedTemplate(name, description, bool(cues & set(_WORD_SPLIT.split(name.lower()))) or name == "acknowledge")
         for name, description in described.items()
     ]
     return sorted(found, key=lambda t: (not t.suggested, t.name))

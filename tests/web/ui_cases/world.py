@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from groundswell.models import Case, Employee, SlaClockRecord
+from groundswell.routing.calendar import ALWAYS_OPEN
 from tests.replies.world import T0, World, add_case, add_staff
 
 LOST = {
@@ -55,5 +56,5 @@ def build(session: Session) -> InboxWorld:
 def _clock(case_id: int, *, due: Any) -> SlaClockRecord:
     return SlaClockRecord(
         case_id=case_id, clock="first_response", policy="standard", started_at=T0, due_at=due, target_seconds=3600,
-        warn_at=0.75, calendar={}, pauses=[], state="running",
+        warn_at=0.75, calendar=ALWAYS_OPEN.model_dump(mode="json"), pauses=[], state="running",
     )  # fmt: skip
