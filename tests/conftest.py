@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from groundswell.cli.common import Store
 from groundswell.config import get_settings
@@ -58,6 +59,22 @@ def airline_file(shared_data: Path) -> Path:
     return path
 
 
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker gets its own database (<name>_gw0, <name>_gw1, ...), created on first use,
+    since every test drops and recreates the schema."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    admin = make_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        if connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}) is None:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
 def _reset_postgres(url: str) -> None:
     engine = make_engine(url)
     with engine.begin() as connection:
@@ -70,6 +87,7 @@ def _reset_postgres(url: str) -> None:
 def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     url = os.environ.get("GROUNDSWELL_TEST_PG") or f"sqlite:///{tmp_path / 'groundswell.sqlite'}"
     if url.startswith("postgres"):
+        url = _worker_database(url)
         _reset_postgres(url)
     # Commands started by tests (in process or as subprocesses) see the same database.
     monkeypatch.setenv("GROUNDSWELL_DATABASE_URL", url)
@@ -90,6 +108,10 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Itera
     """No test reads or writes the developer's own database or data directory."""
     monkeypatch.setenv("GROUNDSWELL_DATABASE_URL", f"sqlite:///{tmp_path / 'default.sqlite'}")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if workers > 1 and "GROUNDSWELL_INFERENCE_THREADS" not in os.environ:
+        # Parallel workers share the cores: one ONNX session per worker using all of them would oversubscribe.
+        monkeypatch.setenv("GROUNDSWELL_INFERENCE_THREADS", str(max(1, (os.cpu_count() or 1) // workers)))
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
