@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from groundswell.models.team import RoutingRulesVersion
 from groundswell.routing_store import service
 from groundswell.users.permissions import Permission
+from groundswell.web.api.admin_fields import MAX_ID, Document, Free
 from groundswell.web.deps import ReadDb, WriteDb, require
 from groundswell.web.principal import Principal
 
@@ -19,7 +20,6 @@ router = APIRouter(tags=["rules"])
 # The principal comes before the session in every route: see web/api/v1/webhooks.py.
 Reader = Annotated[Principal, Depends(require(Permission.rules_read))]
 Manager = Annotated[Principal, Depends(require(Permission.rules_manage))]
-MAX_RULES_CHARS = 1_000_000
 
 
 class VersionSummary(BaseModel):
@@ -42,13 +42,13 @@ class VersionList(BaseModel):
 
 
 class RulesIn(BaseModel):
-    text: str = Field(min_length=1, max_length=MAX_RULES_CHARS, description="the rules YAML")
-    comment: str = Field(default="", max_length=2_000)
+    text: Document = Field(description="the rules YAML")
+    comment: Free = ""
     activate: bool = True
 
 
 class RulesCheckIn(BaseModel):
-    text: str = Field(min_length=1, max_length=MAX_RULES_CHARS)
+    text: Document
 
 
 class RulesCheck(BaseModel):
@@ -85,13 +85,13 @@ def active_version(principal: Reader, session: ReadDb) -> VersionOut:
 
 
 @router.get("/rules/versions/{version}", response_model=VersionOut, summary="One version, with its text")
-def get_version(version: int, principal: Reader, session: ReadDb) -> VersionOut:
+def get_version(version: Annotated[int, Path(ge=1, le=MAX_ID)], principal: Reader, session: ReadDb) -> VersionOut:
     return VersionOut.model_validate(service.get_version(session, version))
 
 
 @router.post("/rules/versions/{version}/activate", response_model=VersionOut,
              summary="Make a version the active one (rolling back is activating an older one)")  # fmt: skip
-def activate(version: int, principal: Manager, session: WriteDb) -> VersionOut:
+def activate(version: Annotated[int, Path(ge=1, le=MAX_ID)], principal: Manager, session: WriteDb) -> VersionOut:
     row: RoutingRulesVersion = service.activate_version(session, version=version, actor=principal.actor)
     return VersionOut.model_validate(row)
 
@@ -100,8 +100,8 @@ def activate(version: int, principal: Manager, session: WriteDb) -> VersionOut:
 def diff(
     principal: Reader,
     session: ReadDb,
-    old: Annotated[int, Query(ge=1, description="the earlier version")],
-    new: Annotated[int, Query(ge=1, description="the later version")],
+    old: Annotated[int, Query(ge=1, le=MAX_ID, description="the earlier version")],
+    new: Annotated[int, Query(ge=1, le=MAX_ID, description="the later version")],
 ) -> Diff:
     return Diff(old=old, new=new, diff=service.diff_versions(session, old=old, new=new))
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from groundswell.models import Employee, Team
 from groundswell.people import repository, service
 from groundswell.people.service import team_state
 from groundswell.users.permissions import Permission
+from groundswell.web.api.admin_fields import Free, Name, PathName, Search, Short
 from groundswell.web.deps import ReadDb, WriteDb, require
 from groundswell.web.principal import Principal
 
@@ -19,7 +20,7 @@ router = APIRouter(tags=["teams"])
 # The principal comes before the session in every route: see web/api/v1/webhooks.py.
 Reader = Annotated[Principal, Depends(require(Permission.teams_read))]
 Manager = Annotated[Principal, Depends(require(Permission.teams_manage))]
-PlaceIn = str | dict[str, Any] | None
+PlaceIn = Short | dict[str, Any] | None
 PLACE_HELP = "an IATA airport code or a city, or {name, lat, lon}"
 
 
@@ -51,15 +52,15 @@ class TeamList(BaseModel):
 
 
 class TeamIn(BaseModel):
-    name: str = Field(min_length=1, max_length=128)
-    description: str = ""
+    name: Name
+    description: Free = ""
     place: PlaceIn = Field(default=None, description=PLACE_HELP)
     calendar: dict[str, Any] | None = None
     strategy: str = "least_loaded"
 
 
 class TeamChanges(BaseModel):
-    description: str | None = None
+    description: Free | None = None
     place: PlaceIn = Field(default=None, description=PLACE_HELP + "; null removes it")
     calendar: dict[str, Any] | None = None
     strategy: str | None = None
@@ -81,7 +82,7 @@ def _member(row: Employee) -> Member:
 def list_teams(
     principal: Reader,
     session: ReadDb,
-    q: Annotated[str | None, Query(max_length=200, description="words in the name or description")] = None,
+    q: Search = None,
 ) -> TeamList:
     rows = repository.all_teams(session)
     if q:
@@ -97,7 +98,7 @@ def create_team(body: TeamIn, principal: Manager, session: WriteDb) -> TeamDetai
 
 
 @router.get("/teams/{name}", response_model=TeamDetail, summary="A team and its active members")
-def get_team(name: str, principal: Reader, session: ReadDb) -> TeamDetail:
+def get_team(name: PathName, principal: Reader, session: ReadDb) -> TeamDetail:
     row = repository.team_by_name(session, name)
     members = [_member(e) for e in repository.employees_of_team(session, row.id)]
     return TeamDetail.model_validate(_out(row) | {"members": members})
@@ -105,7 +106,7 @@ def get_team(name: str, principal: Reader, session: ReadDb) -> TeamDetail:
 
 @router.patch("/teams/{name}", response_model=TeamDetail,
               summary="Change a team's description, place, hours or strategy (fields left out stay)")  # fmt: skip
-def update_team(name: str, body: TeamChanges, principal: Manager, session: WriteDb) -> TeamDetail:
+def update_team(name: PathName, body: TeamChanges, principal: Manager, session: WriteDb) -> TeamDetail:
     row = service.update_team(session, name=name, changes=body.model_dump(exclude_unset=True), actor=principal.actor)
     members = [_member(e) for e in repository.employees_of_team(session, row.id)]
     return TeamDetail.model_validate(_out(row) | {"members": members})

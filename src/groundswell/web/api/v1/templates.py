@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from groundswell.inbox import templates as service
 from groundswell.users.permissions import Permission
+from groundswell.web.api.admin_fields import NO_NUL, Free, PathName, Search
 from groundswell.web.deps import ReadDb, WriteDb, require
 from groundswell.web.principal import Principal
 
@@ -36,8 +37,8 @@ class TemplateList(BaseModel):
 
 
 class TemplateIn(BaseModel):
-    text: str = Field(min_length=1, max_length=10_000)
-    description: str | None = Field(default=None, max_length=2_000)
+    text: Free = Field(min_length=1)
+    description: Free | None = None
 
 
 def _out(row: object) -> TemplateOut:
@@ -49,9 +50,9 @@ def _out(row: object) -> TemplateOut:
 def list_templates(
     principal: Reader,
     session: ReadDb,
-    name: str | None = None,
-    language: str | None = None,
-    q: Annotated[str | None, Query(max_length=200, description="words in the name, description or text")] = None,
+    name: Annotated[str | None, Query(max_length=128, pattern=NO_NUL)] = None,
+    language: Annotated[str | None, Query(max_length=64, pattern=NO_NUL)] = None,
+    q: Search = None,
 ) -> TemplateList:
     rows = service.list_templates(session, name=name, language=language)
     if q:
@@ -62,7 +63,7 @@ def list_templates(
 
 @router.get("/templates/{name}/{language}", response_model=TemplateOut,
             summary="The text used for a language (falling back to the base language, then the default)")  # fmt: skip
-def get_template(name: str, language: str, principal: Reader, session: ReadDb) -> TemplateOut:
+def get_template(name: PathName, language: PathName, principal: Reader, session: ReadDb) -> TemplateOut:
     found = service.find_template(session, name=name, language=language)
     return TemplateOut(
         name=found.name, language=found.language, text=found.text, description=found.description,
@@ -71,7 +72,9 @@ def get_template(name: str, language: str, principal: Reader, session: ReadDb) -
 
 
 @router.put("/templates/{name}/{language}", response_model=TemplateOut, summary="Create or replace a template")
-def save_template(name: str, language: str, body: TemplateIn, principal: Manager, session: WriteDb) -> TemplateOut:
+def save_template(
+    name: PathName, language: PathName, body: TemplateIn, principal: Manager, session: WriteDb
+) -> TemplateOut:
     row = service.save_template(
         session, name=name, language=language, text=body.text, description=body.description, actor=principal.actor
     )
@@ -80,6 +83,6 @@ def save_template(name: str, language: str, body: TemplateIn, principal: Manager
 
 @router.delete("/templates/{name}/{language}", status_code=204, response_class=Response,
                summary="Delete one language version of a template")  # fmt: skip
-def delete_template(name: str, language: str, principal: Manager, session: WriteDb) -> Response:
+def delete_template(name: PathName, language: PathName, principal: Manager, session: WriteDb) -> Response:
     service.delete_template(session, name=name, language=language, actor=principal.actor)
     return Response(status_code=204)

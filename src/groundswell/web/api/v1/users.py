@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from groundswell.errors import Conflict
 from groundswell.users import service
 from groundswell.users.permissions import Permission, Role
+from groundswell.web.api.admin_fields import Id, Name, Search, Secret, Short
 from groundswell.web.deps import ReadDb, WriteDb, require
 from groundswell.web.principal import Principal
 
@@ -41,12 +42,12 @@ class UserList(BaseModel):
 
 
 class UserIn(BaseModel):
-    username: str = Field(min_length=1, max_length=128)
+    username: Name
     role: Role
-    password: str | None = Field(default=None, description="leave out to have one generated (shown once)")
-    employee: str | None = Field(default=None, description="the employee handle this user acts as")
-    display_name: str = Field(default="", max_length=255)
-    email: str | None = Field(default=None, max_length=320)
+    password: Secret | None = Field(default=None, description="leave out to have one generated (shown once)")
+    employee: Name | None = Field(default=None, description="the employee handle this user acts as")
+    display_name: Short = ""
+    email: Short | None = None
 
 
 class CreatedUser(BaseModel):
@@ -57,18 +58,18 @@ class CreatedUser(BaseModel):
 class UserChanges(BaseModel):
     role: Role | None = None
     active: bool | None = None
-    display_name: str | None = Field(default=None, max_length=255)
+    display_name: Short | None = None
 
 
 class PasswordIn(BaseModel):
-    password: str = Field(min_length=1, max_length=1024)
+    password: Secret
 
 
 @router.get("/users", response_model=UserList, summary="List users (search by name or e-mail)")
 def list_users(
     principal: Reader,
     session: ReadDb,
-    q: Annotated[str | None, Query(max_length=200, description="part of the username, name or e-mail")] = None,
+    q: Search = None,
     role: Role | None = None,
     active: bool | None = None,
 ) -> UserList:
@@ -91,12 +92,12 @@ def create_user(body: UserIn, principal: Manager, session: WriteDb) -> CreatedUs
 
 
 @router.get("/users/{user_id}", response_model=UserOut, summary="One user")
-def get_user(user_id: int, principal: Reader, session: ReadDb) -> UserOut:
+def get_user(user_id: Id, principal: Reader, session: ReadDb) -> UserOut:
     return UserOut.model_validate(service.get_user(session, user_id))
 
 
 @router.patch("/users/{user_id}", response_model=UserOut, summary="Change a user's role, name, or deactivate them")
-def update_user(user_id: int, body: UserChanges, principal: Manager, session: WriteDb) -> UserOut:
+def update_user(user_id: Id, body: UserChanges, principal: Manager, session: WriteDb) -> UserOut:
     user = service.get_user(session, user_id)
     if user.id == principal.user_id and (body.active is False or (body.role and body.role != Role.admin)):
         # Otherwise the last admin could lock everyone out of administration.
@@ -110,6 +111,6 @@ def update_user(user_id: int, body: UserChanges, principal: Manager, session: Wr
 
 @router.post("/users/{user_id}/password", status_code=204, response_class=Response,
              summary="Set a new password (signs the user out everywhere and unlocks the account)")  # fmt: skip
-def set_password(user_id: int, body: PasswordIn, principal: Manager, session: WriteDb) -> Response:
+def set_password(user_id: Id, body: PasswordIn, principal: Manager, session: WriteDb) -> Response:
     service.set_password(session, user_id=user_id, password=body.password, actor=principal.actor)
     return Response(status_code=204)

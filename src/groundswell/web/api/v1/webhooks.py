@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
 from groundswell.users.permissions import Permission
+from groundswell.web.api.admin_fields import Id, Name, Secret, Url
 from groundswell.web.deps import ReadDb, WriteDb, require
 from groundswell.web.principal import Principal
 from groundswell.webhooks import service
@@ -22,22 +23,22 @@ Manager = Annotated[Principal, Depends(require(Permission.webhooks_manage))]
 
 
 class SubscriptionIn(BaseModel):
-    name: str = Field(min_length=1, max_length=128)
-    url: str = Field(min_length=1, max_length=2048, description="http(s) address the events are POSTed to")
+    name: Name
+    url: Url = Field(description="http(s) address the events are POSTed to")
     events: list[Event] = Field(min_length=1)
-    secret: str | None = Field(default=None, description="signing secret (16+ characters); default: a random one")
+    secret: Secret | None = Field(default=None, description="signing secret (16+ characters); default: a random one")
     active: bool = True
 
 
 class SubscriptionChanges(BaseModel):
-    name: str | None = Field(default=None, min_length=1, max_length=128)
-    url: str | None = Field(default=None, min_length=1, max_length=2048)
+    name: Name | None = None
+    url: Url | None = None
     events: list[Event] | None = Field(default=None, min_length=1)
     active: bool | None = None
 
 
 class SecretIn(BaseModel):
-    secret: str | None = Field(default=None, description="the new secret; default: a random one")
+    secret: Secret | None = Field(default=None, description="the new secret; default: a random one")
 
 
 class SubscriptionList(BaseModel):
@@ -70,13 +71,13 @@ def create_subscription(body: SubscriptionIn, principal: Manager, session: Write
 
 
 @router.get("/webhooks/{subscription_id}", response_model=SubscriptionView, summary="One webhook subscription")
-def get_subscription(subscription_id: int, principal: Reader, session: ReadDb) -> SubscriptionView:
+def get_subscription(subscription_id: Id, principal: Reader, session: ReadDb) -> SubscriptionView:
     return SubscriptionView.model_validate(service.get_subscription(session, subscription_id))
 
 
 @router.patch("/webhooks/{subscription_id}", response_model=SubscriptionView, summary="Change a subscription")
 def update_subscription(
-    subscription_id: int, body: SubscriptionChanges, principal: Manager, session: WriteDb
+    subscription_id: Id, body: SubscriptionChanges, principal: Manager, session: WriteDb
 ) -> SubscriptionView:
     row = service.update_subscription(
         session, subscription_id=subscription_id, actor=principal.actor, name=body.name, url=body.url,
@@ -88,7 +89,7 @@ def update_subscription(
 @router.post("/webhooks/{subscription_id}/secret", response_model=NewSubscription,
              summary="Rotate the signing secret (the new one is shown only in this answer)")  # fmt: skip
 def rotate_secret(
-    subscription_id: int, principal: Manager, session: WriteDb, body: SecretIn | None = None
+    subscription_id: Id, principal: Manager, session: WriteDb, body: SecretIn | None = None
 ) -> NewSubscription:
     row = service.rotate_secret(
         session, subscription_id=subscription_id, actor=principal.actor, secret=body.secret if body else None
@@ -98,6 +99,6 @@ def rotate_secret(
 
 @router.delete("/webhooks/{subscription_id}", status_code=204, response_class=Response,
                summary="Delete a subscription (its queued events are not delivered)")  # fmt: skip
-def delete_subscription(subscription_id: int, principal: Manager, session: WriteDb) -> Response:
+def delete_subscription(subscription_id: Id, principal: Manager, session: WriteDb) -> Response:
     service.delete_subscription(session, subscription_id=subscription_id, actor=principal.actor)
     return Response(status_code=204)
