@@ -24,6 +24,12 @@ class Conflict(GroundswellError):
     status_code = 409
 
 
+class PreconditionFailed(GroundswellError):
+    """A conditional request (If-Match) whose entity tag no longer matches: someone changed it meanwhile."""
+
+    status_code = 412
+
+
 class ConfigurationError(GroundswellError):
     status_code = 500
 

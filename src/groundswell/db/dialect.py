@@ -15,7 +15,23 @@ from operator import itemgetter
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, ColumnElement, Connection, Insert, String, Table, any_, bindparam, cast, func, text
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Connection,
+    Insert,
+    Integer,
+    String,
+    Table,
+    any_,
+    bindparam,
+    cast,
+    column,
+    func,
+    literal_column,
+    select,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -121,6 +137,26 @@ def search_post_ids(connection: Connection, query: str, *, limit: int, offset: i
         )
         params = {"q": query, "limit": limit, "offset": offset}
     return [(int(row[0]), float(row[1])) for row in connection.execute(sql, params)]
+
+
+def post_search_condition(dialect: str, query: str) -> ColumnElement[bool]:
+    """A WHERE condition on `posts` for posts matching `query` (the same syntax as `search_post_ids`), so a
+    search can be combined with other filters and keyset pagination (newest first) instead of OFFSET."""
+    if dialect == "sqlite":
+        sql = text("SELECT rowid FROM posts_fts WHERE posts_fts MATCH :fts_q")
+        matches = sql.bindparams(fts_q=to_fts5_query(query)).columns(column("rowid", Integer))
+        return literal_column("posts.id").in_(matches.subquery().select())
+    to_fts5_query(query)  # the same validation on both databases
+    return literal_column("posts.search_vector").op("@@")(func.websearch_to_tsquery("english", query))
+
+
+def json_array_contains(dialect: str, array: Any, value: str) -> ColumnElement[bool]:
+    """Whether a JSON array column of strings (a case's tags, say) holds `value`."""
+    if dialect == "postgresql":
+        contains: ColumnElement[bool] = array.op("@>")(func.jsonb_build_array(value))
+        return contains
+    items = func.json_each(array).table_valued("value")
+    return select(literal_column("1")).select_from(items).where(items.c.value == value).exists()
 
 
 def insert_ignoring_conflicts(connection: Connection, table: Table) -> Insert:

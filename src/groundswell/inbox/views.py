@@ -99,5 +99,10 @@ def list_cases(
         session, statuses=statuses, team_id=team_id, assignee_id=assignee_id, unassigned=unassigned,
         limit=limit, offset=offset,
     )  # fmt: skip
+    return summaries(session, cases)
+
+
+def summaries(session: Session, cases: Sequence[Case]) -> list[CaseSummary]:
+    """List lines for cases already loaded, with their team, assignee and customer names (three queries)."""
     teams, people, customers = _names(session, cases)
     return [CaseSummary(**_summary_fields(case, teams, people, customers)) for case in cases]

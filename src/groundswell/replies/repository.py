@@ -29,9 +29,12 @@ def list_replies(
     case_id: int | None = None,
     author: str | None = None,
     limit: int = 100,
+    before_id: int | None = None,
 ) -> list[Reply]:
-    """Newest first."""
+    """Newest first; with `before_id`, only replies older than that one (keyset pagination)."""
     stmt = select(Reply).order_by(Reply.id.desc()).limit(limit)
+    if before_id is not None:
+        stmt = stmt.where(Reply.id < before_id)
     if state is not None:
         stmt = stmt.where(Reply.state == state)
     if case_id is not None:

@@ -163,10 +163,14 @@ def list_views(
     case_id: int | None = None,
     author: str | None = None,
     limit: int = 100,
+    before_id: int | None = None,
 ) -> list[ReplyView]:
+    """Newest first; `before_id` continues a list after its last reply."""
     if state is not None and state not in {s.value for s in DraftState}:
         raise InvalidInput(f"unknown state {state!r}; use one of {', '.join(s.value for s in DraftState)}")
-    rows = repository.list_replies(session, state=state, case_id=case_id, author=author, limit=limit)
+    rows = repository.list_replies(
+        session, state=state, case_id=case_id, author=author, limit=limit, before_id=before_id
+    )
     return [ReplyView.of(row) for row in rows]
 
 

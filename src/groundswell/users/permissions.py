@@ -40,9 +40,16 @@ class Permission(StrEnum):
     webhooks_read = "webhooks.read"  # outgoing webhook subscriptions (admin only, like managing them)
     webhooks_manage = "webhooks.manage"
     tokens_own = "tokens.own"  # one's own API tokens
+    account_read = "account.read"  # who am I, and my tokens (listed without secrets): any role, any token
 
 
-_VIEWER = {Permission.dashboard_read, Permission.posts_read, Permission.cases_read, Permission.tokens_own}
+_VIEWER = {
+    Permission.dashboard_read,
+    Permission.posts_read,
+    Permission.cases_read,
+    Permission.tokens_own,
+    Permission.account_read,
+}
 _ANALYST = _VIEWER | {
     Permission.posts_correct,
     Permission.topics_read,
