@@ -15,6 +15,7 @@ from starlette.responses import Response
 from groundswell import __version__
 from groundswell.cli.common import Store, open_store
 from groundswell.web import problems
+from groundswell.web.api.schemas.common import PROBLEMS
 from groundswell.web.templating import STATIC_DIR
 
 API_PREFIX = "/api/v1"
@@ -56,7 +57,11 @@ def create_app(store: Store | None = None) -> FastAPI:
     # (prefix, router) of every router mounted, for tools that list the routes (the role-matrix test).
     app.state.routers = [(API_PREFIX, router) for router in _routers(v1)] + [("", router) for router in _routers(ui)]
     for prefix, router in app.state.routers:
-        app.include_router(router, prefix=prefix, include_in_schema=bool(prefix))
+        # API operations document their errors as problem details (401, 403, 404, 409, 412, 422), so clients
+        # and schemathesis know the shape of every answer.
+        app.include_router(
+            router, prefix=prefix, include_in_schema=bool(prefix), responses=PROBLEMS if prefix else None
+        )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.middleware("http")
