@@ -36,6 +36,17 @@ def _cases_in(window: TimeRange) -> Any:
     return and_(Case.opened_at >= window.start, Case.opened_at < window.end, Case.merged_into_id.is_(None))
 
 
+def _enrichments_of_posts_in(session: Session, window: TimeRange, enricher: str) -> Any:
+    """The join condition from posts in the range to their `enricher` row. The post-id bounds are redundant
+    (every post in the range has an id between them) but let PostgreSQL read the range's enrichments through the
+    (post_id, enricher) index instead of hashing every row of the enricher: posts are stored roughly in time
+    order, so at 1,000,000 posts a week's sentiment went from 575 ms to 230 ms (warm). The bounds are looked up
+    first, so the planner sees their values."""
+    low, high = session.execute(select(func.min(Post.id), func.max(Post.id)).where(_posts_in(window))).one()
+    return and_(Enrichment.post_id == Post.id, Enrichment.enricher == enricher,
+                Enrichment.post_id.between(low or 0, high or 0))  # fmt: skip
+
+
 def newest_post_at(session: Session) -> datetime | None:
     value: datetime | None = session.scalar(select(func.max(Post.created_at)))
     return value
@@ -58,7 +69,7 @@ def label_trend(session: Session, window: TimeRange, enricher: str) -> list[tupl
     label = Enrichment.value["label"].as_string().label("label")
     query = (
         select(bucket, label, func.count())
-        .join(Enrichment, and_(Enrichment.post_id == Post.id, Enrichment.enricher == enricher))
+        .join(Enrichment, _enrichments_of_posts_in(session, window, enricher))
         .where(_posts_in(window))
         .group_by(bucket, label)
     )
@@ -75,7 +86,7 @@ def top_labels(
     query = (
         select(label.label("label"), count)
         .select_from(Post)
-        .join(Enrichment, and_(Enrichment.post_id == Post.id, Enrichment.enricher == enricher))
+        .join(Enrichment, _enrichments_of_posts_in(session, window, enricher))
         .join(items, literal(True))
         .where(_posts_in(window))
         .group_by(label)
@@ -90,7 +101,7 @@ def posts_by_brand(session: Session, window: TimeRange) -> list[tuple[str, str, 
     sentiment = Enrichment.value["label"].as_string().label("sentiment")
     query = (
         select(Post.brand, sentiment, func.count())
-        .outerjoin(Enrichment, and_(Enrichment.post_id == Post.id, Enrichment.enricher == "sentiment"))
+        .outerjoin(Enrichment, _enrichments_of_posts_in(session, window, "sentiment"))
         .where(_posts_in(window), Post.brand.is_not(None))
         .group_by(Post.brand, sentiment)
     )
