@@ -22,6 +22,7 @@ from groundswell.cli import reply as reply_cli
 from groundswell.cli import rules as rules_cli
 from groundswell.cli import sla as sla_cli
 from groundswell.cli import templates as templates_cli
+from groundswell.cli import topics as topics_cli
 from groundswell.cli import users as users_cli
 from groundswell.cli.common import stderr
 from groundswell.cli.demo import demo
@@ -57,6 +58,7 @@ app.add_typer(cases_cli.app, name="cases")
 app.add_typer(sla_cli.app, name="sla")
 app.add_typer(lost_found_cli.app, name="lost-found")
 app.add_typer(templates_cli.app, name="templates")
+app.add_typer(topics_cli.app, name="topics")
 app.add_typer(outbox_cli.app, name="outbox")
 app.add_typer(alerts_cli.app, name="alerts")
 app.add_typer(incidents_cli.app, name="incidents")

@@ -16,7 +16,7 @@ from groundswell.enrich.base import Batch, Enricher, PostInput, TextEncoder
 from groundswell.errors import InvalidInput
 
 Tier = Literal["fast", "accurate"]
-# The order results appear in, and the default set. Topics runs only when a topics file is given.
+# The order results appear in, and the default set. Topics runs only when topics are given (file or stored).
 ENRICHER_NAMES = (
     "language",
     "sentiment",
@@ -34,6 +34,8 @@ ENRICHER_NAMES = (
 class PipelineSpec:
     tier: Tier = "accurate"
     topics_path: str | None = None
+    # The topics as JSON (`{"topics": [...]}`), e.g. the database's active topic set; used when no file is given.
+    topics_json: str | None = None
     # A subset of enricher names; None means every default enricher.
     only: tuple[str, ...] | None = None
     # A folder of model artifacts to use instead of the bundled ones (same layout).
@@ -44,18 +46,20 @@ class PipelineSpec:
 
     def names(self) -> tuple[str, ...]:
         wanted = (
-            self.only
-            if self.only is not None
-            else tuple(n for n in ENRICHER_NAMES if n != "topics" or self.topics_path)
+            self.only if self.only is not None else tuple(n for n in ENRICHER_NAMES if n != "topics" or self.has_topics)
         )
         unknown = sorted(set(wanted) - set(available_enrichers()))
         if unknown:
             raise InvalidInput(
                 f"unknown enricher(s) {', '.join(unknown)}; choose from {', '.join(sorted(available_enrichers()))}"
             )
-        if "topics" in wanted and not self.topics_path:
+        if "topics" in wanted and not self.has_topics:
             raise InvalidInput("the topics enricher needs a topics file (--topics TOPICS.yaml)")
         return tuple(wanted)
+
+    @property
+    def has_topics(self) -> bool:
+        return bool(self.topics_path or self.topics_json)
 
 
 @dataclass

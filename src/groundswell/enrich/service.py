@@ -82,12 +82,17 @@ def enrich_stored_posts(
     ray: RayOptions | None = None,
 ) -> EnrichRunSummary:
     """Enrich every stored post that lacks the current version of one of the spec's enrichers, and store
-    the results with each enricher's name and version. Running again with the same versions does nothing."""
+    the results with each enricher's name and version. Running again with the same versions does nothing.
+    Without a topics file, the active topic set stored in the database (if any) gives the topics."""
     if engine not in ENGINES:
         raise InvalidInput(f"unknown engine {engine!r}: use local or ray")
     if chunk_size < 1:
         raise InvalidInput("the chunk size must be at least 1")
     started = time.perf_counter()
+    from groundswell.topics.service import with_active_topics  # the topics package builds on this one
+
+    with sessions() as session:
+        spec = with_active_topics(session, spec)  # no topics file given: the database's active topics, if any
     pipeline = Pipeline(spec)  # in the driver only to learn the versions; the local runner reuses it
     versions = {name: pipeline.versions[name] for name in spec.names()}
     summary = EnrichRunSummary(engine=engine, versions=versions, results_written=dict.fromkeys(versions, 0))

@@ -50,6 +50,29 @@ class TopicsFile(BaseModel):
         return self
 
 
+def parse_topics_json(text: str) -> tuple[TopicsFile, str]:
+    """Topics given as JSON (the database's active set) and a digest of the text, like `load_topics`."""
+    try:
+        parsed = TopicsFile.model_validate_json(text)
+    except ValidationError as exc:
+        raise InvalidInput(f"stored topics: {_problems(exc)}") from exc
+    return parsed, hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def parse_topics_document(document: object, source: str) -> TopicsFile:
+    """A parsed YAML or JSON document as topics; InvalidInput names `source` and each problem."""
+    if not isinstance(document, dict):
+        raise InvalidInput(f"{source}: expected `topics: [{{name, description, examples}}, ...]`")
+    try:
+        return TopicsFile.model_validate(document)
+    except ValidationError as exc:
+        raise InvalidInput(f"{source}: {_problems(exc)}") from exc
+
+
+def _problems(exc: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+
+
 def load_topics(path: Path) -> tuple[TopicsFile, str]:
     """The parsed file and a digest of its content (part of the topics enricher's version)."""
     if not path.is_file():
@@ -59,11 +82,4 @@ def load_topics(path: Path) -> tuple[TopicsFile, str]:
         document = yaml.safe_load(raw)
     except yaml.YAMLError as exc:
         raise InvalidInput(f"{path} is not valid YAML: {exc}") from exc
-    if not isinstance(document, dict):
-        raise InvalidInput(f"{path}: expected `topics: [{{name, description, examples}}, ...]`")
-    try:
-        parsed = TopicsFile.model_validate(document)
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        raise InvalidInput(f"{path}: {problems}") from exc
-    return parsed, hashlib.sha256(raw).hexdigest()[:12]
+    return parse_topics_document(document, str(path)), hashlib.sha256(raw).hexdigest()[:12]

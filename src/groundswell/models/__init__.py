@@ -16,6 +16,7 @@ from groundswell.models.post import Post
 from groundswell.models.quarantine import QuarantinedRecord
 from groundswell.models.reply import Reply, ResponseTemplate
 from groundswell.models.team import Employee, RoutingRulesVersion, Team
+from groundswell.models.topic import Topic, TopicSetVersion
 from groundswell.models.user import ApiToken, User, WebhookSubscription, WebSession
 
 __all__ = [
@@ -54,6 +55,8 @@ __all__ = [
     "SlaClockRecord",
     "SuppressedPost",
     "Team",
+    "Topic",
+    "TopicSetVersion",
     "User",
     "WebSession",
     "WebhookSubscription",

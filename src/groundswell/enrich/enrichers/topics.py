@@ -21,7 +21,7 @@ import numpy as np
 from groundswell.enrich.base import Batch
 from groundswell.enrich.heads import softmax
 from groundswell.enrich.pipeline import Resources
-from groundswell.enrich.topics_file import TopicsFile, load_topics
+from groundswell.enrich.topics_file import TopicsFile, load_topics, parse_topics_json
 
 # A topic is reported when its calibrated score reaches this; more than one topic may pass.
 MIN_SCORE = 0.35
@@ -114,9 +114,18 @@ class TopicsEnricher:
     uses_encoder = True
 
     def __init__(self, resources: Resources) -> None:
-        assert resources.spec.topics_path, "the pipeline checks that a topics file is given"
-        topics, digest = load_topics(Path(resources.spec.topics_path))
-        self._model = TopicModel(topics, resources.encoder.pooled)
+        spec = resources.spec
+        assert spec.has_topics, "the pipeline checks that topics are given"
+        if spec.topics_path:
+            topics, digest = load_topics(Path(spec.topics_path))
+        else:
+            assert spec.topics_json is not None
+            topics, digest = parse_topics_json(spec.topics_json)
+        from threadpoolctl import threadpool_limits
+
+        # Fitting is small matrices: one BLAS thread is several times faster on a few shared cores.
+        with threadpool_limits(limits=1, user_api="blas"):
+            self._model = TopicModel(topics, resources.encoder.pooled)
         self.version = f"1+{resources.models.version(resources.spec.tier)}+{digest}"
 
     def enrich(self, batch: Batch) -> list[list[dict[str, Any]]]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from groundswell.web.ui.admin import audit, channels, home, people, rules, sla, templates, users
+from groundswell.web.ui.admin import audit, channels, home, people, rules, sla, templates, topics, users
 
 router = APIRouter()
-for _area in (home, users, people, rules, sla, templates, channels, audit):
+for _area in (home, users, people, rules, sla, templates, topics, channels, audit):
     router.routes.extend(_area.router.routes)

@@ -17,6 +17,7 @@ AREAS: tuple[tuple[str, str, str, Permission], ...] = (
     ("People", "/admin/people", "Skills, locations, shifts, leave and capacity.", Permission.teams_read),
     ("Routing rules", "/admin/rules", "Versions, edit, activate, diff, test on recent posts.", Permission.rules_read),
     ("SLA policies", "/admin/sla", "Targets from the active rules and how often they are met.", Permission.rules_read),
+    ("Topics", "/admin/topics", "Examples, import, retraining with figures, versions.", Permission.topics_read),
     ("Templates", "/admin/templates", "Canned responses per language.", Permission.templates_read),
     ("Channels", "/admin/channels", "Connections, polling cursors, ingest runs.", Permission.channels_manage),
     ("Audit log", "/admin/audit", "Who changed what, with search and chain verification.", Permission.audit_read),
