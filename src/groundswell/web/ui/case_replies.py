@@ -43,7 +43,7 @@ def findings(
     case_id: int,
     principal: Worker,
     session: ReadDb,
-    text: Annotated[str, Form(max_length=20_000)],
+    text: Annotated[str, Form(max_length=20_000)] = "",  # an empty editor (browsers send no empty fields)
     visibility: Annotated[str, Form(max_length=16)] = "public",
 ) -> Response:
     """The findings fragment the editor posts to as the employee types (HTMX, after a short pause)."""
