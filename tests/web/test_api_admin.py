@@ -131,3 +131,15 @@ def test_webhook_subscriptions(admin: Api) -> None:
     assert admin("POST", f"/webhooks/{made['id']}/secret", 200)["secret"] not in ("s" * 20, made["secret"])
     admin("DELETE", f"/webhooks/{made['id']}", 204)
     admin("GET", f"/webhooks/{made['id']}", 404)
+
+
+def test_lists_and_items_carry_etags(admin: Api, client: TestClient) -> None:
+    admin("POST", "/teams", 201, json={"name": "care"})
+    for path in ("/teams", "/teams/care"):
+        first = client.get("/api/v1" + path, headers=admin.headers)
+        etag = first.headers["etag"]
+        again = client.get("/api/v1" + path, headers=admin.headers | {"If-None-Match": etag})
+        assert again.status_code == 304 and again.content == b""
+    admin("PATCH", "/teams/care", 200, json={"description": "changed"})
+    changed = client.get("/api/v1/teams/care", headers=admin.headers | {"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["etag"] != etag

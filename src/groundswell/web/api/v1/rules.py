@@ -6,13 +6,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from groundswell.models.team import RoutingRulesVersion
 from groundswell.routing_store import service
 from groundswell.users.permissions import Permission
 from groundswell.web.api.admin_fields import MAX_ID, Document, Free
+from groundswell.web.api.etag import json_response
+from groundswell.web.api.schemas.common import NOT_MODIFIED
 from groundswell.web.deps import ReadDb, WriteDb, require
 from groundswell.web.principal import Principal
 
@@ -64,9 +66,16 @@ class Diff(BaseModel):
     diff: str = Field(description="a unified diff; empty when the texts are the same")
 
 
-@router.get("/rules/versions", response_model=VersionList, summary="Saved versions of the routing rules, newest first")
-def list_versions(principal: Reader, session: ReadDb) -> VersionList:
-    return VersionList(items=[VersionSummary.model_validate(row) for row in service.list_versions(session)])
+@router.get(
+    "/rules/versions",
+    response_model=VersionList,
+    responses=NOT_MODIFIED,
+    summary="Saved versions of the routing rules, newest first",
+)
+def list_versions(request: Request, principal: Reader, session: ReadDb) -> Response:
+    return json_response(
+        request, VersionList(items=[VersionSummary.model_validate(row) for row in service.list_versions(session)])
+    )
 
 
 @router.post("/rules/versions", response_model=VersionOut, status_code=201,
@@ -79,14 +88,18 @@ def save_version(body: RulesIn, principal: Manager, session: WriteDb) -> Version
     return VersionOut.model_validate(row)
 
 
-@router.get("/rules/active", response_model=VersionOut, summary="The active version")
-def active_version(principal: Reader, session: ReadDb) -> VersionOut:
-    return VersionOut.model_validate(service.get_version(session))
+@router.get("/rules/active", response_model=VersionOut, responses=NOT_MODIFIED, summary="The active version")
+def active_version(request: Request, principal: Reader, session: ReadDb) -> Response:
+    return json_response(request, VersionOut.model_validate(service.get_version(session)))
 
 
-@router.get("/rules/versions/{version}", response_model=VersionOut, summary="One version, with its text")
-def get_version(version: Annotated[int, Path(ge=1, le=MAX_ID)], principal: Reader, session: ReadDb) -> VersionOut:
-    return VersionOut.model_validate(service.get_version(session, version))
+@router.get(
+    "/rules/versions/{version}", response_model=VersionOut, responses=NOT_MODIFIED, summary="One version, with its text"
+)
+def get_version(
+    request: Request, version: Annotated[int, Path(ge=1, le=MAX_ID)], principal: Reader, session: ReadDb
+) -> Response:
+    return json_response(request, VersionOut.model_validate(service.get_version(session, version)))
 
 
 @router.post("/rules/versions/{version}/activate", response_model=VersionOut,
@@ -96,14 +109,15 @@ def activate(version: Annotated[int, Path(ge=1, le=MAX_ID)], principal: Manager,
     return VersionOut.model_validate(row)
 
 
-@router.get("/rules/diff", response_model=Diff, summary="What changed between two versions")
+@router.get("/rules/diff", response_model=Diff, responses=NOT_MODIFIED, summary="What changed between two versions")
 def diff(
+    request: Request,
     principal: Reader,
     session: ReadDb,
     old: Annotated[int, Query(ge=1, le=MAX_ID, description="the earlier version")],
     new: Annotated[int, Query(ge=1, le=MAX_ID, description="the later version")],
-) -> Diff:
-    return Diff(old=old, new=new, diff=service.diff_versions(session, old=old, new=new))
+) -> Response:
+    return json_response(request, Diff(old=old, new=new, diff=service.diff_versions(session, old=old, new=new)))
 
 
 @router.post("/rules/check", response_model=RulesCheck,

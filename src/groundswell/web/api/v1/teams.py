@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
 from groundswell.models import Employee, Team
@@ -13,6 +13,8 @@ from groundswell.people import repository, service
 from groundswell.people.service import team_state
 from groundswell.users.permissions import Permission
 from groundswell.web.api.admin_fields import Free, Name, PathName, Search, Short
+from groundswell.web.api.etag import json_response
+from groundswell.web.api.schemas.common import NOT_MODIFIED
 from groundswell.web.deps import ReadDb, WriteDb, require
 from groundswell.web.principal import Principal
 
@@ -78,17 +80,20 @@ def _member(row: Employee) -> Member:
     )  # fmt: skip
 
 
-@router.get("/teams", response_model=TeamList, summary="List teams (search by name or description)")
+@router.get(
+    "/teams", response_model=TeamList, responses=NOT_MODIFIED, summary="List teams (search by name or description)"
+)
 def list_teams(
+    request: Request,
     principal: Reader,
     session: ReadDb,
     q: Search = None,
-) -> TeamList:
+) -> Response:
     rows = repository.all_teams(session)
     if q:
         needle = q.casefold()
         rows = [row for row in rows if needle in f"{row.name}\n{row.description}".casefold()]
-    return TeamList(items=[TeamOut.model_validate(_out(row)) for row in rows])
+    return json_response(request, TeamList(items=[TeamOut.model_validate(_out(row)) for row in rows]))
 
 
 @router.post("/teams", response_model=TeamDetail, status_code=201, summary="Create a team")
@@ -97,11 +102,11 @@ def create_team(body: TeamIn, principal: Manager, session: WriteDb) -> TeamDetai
     return TeamDetail.model_validate(_out(row) | {"members": []})
 
 
-@router.get("/teams/{name}", response_model=TeamDetail, summary="A team and its active members")
-def get_team(name: PathName, principal: Reader, session: ReadDb) -> TeamDetail:
+@router.get("/teams/{name}", response_model=TeamDetail, responses=NOT_MODIFIED, summary="A team and its active members")
+def get_team(request: Request, name: PathName, principal: Reader, session: ReadDb) -> Response:
     row = repository.team_by_name(session, name)
     members = [_member(e) for e in repository.employees_of_team(session, row.id)]
-    return TeamDetail.model_validate(_out(row) | {"members": members})
+    return json_response(request, TeamDetail.model_validate(_out(row) | {"members": members}))
 
 
 @router.patch("/teams/{name}", response_model=TeamDetail,

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from groundswell.inbox import templates as service
 from groundswell.users.permissions import Permission
 from groundswell.web.api.admin_fields import NO_NUL, Free, PathName, Search
+from groundswell.web.api.etag import json_response
+from groundswell.web.api.schemas.common import NOT_MODIFIED
 from groundswell.web.deps import ReadDb, WriteDb, require
 from groundswell.web.principal import Principal
 
@@ -46,29 +48,32 @@ def _out(row: object) -> TemplateOut:
     return out.model_copy(update={"variables": service.variables_in(out.text)})
 
 
-@router.get("/templates", response_model=TemplateList, summary="List stored templates (search by name or text)")
+@router.get("/templates", response_model=TemplateList, responses=NOT_MODIFIED,
+            summary="List stored templates (search by name or text)")  # fmt: skip
 def list_templates(
+    request: Request,
     principal: Reader,
     session: ReadDb,
     name: Annotated[str | None, Query(max_length=128, pattern=NO_NUL)] = None,
     language: Annotated[str | None, Query(max_length=64, pattern=NO_NUL)] = None,
     q: Search = None,
-) -> TemplateList:
+) -> Response:
     rows = service.list_templates(session, name=name, language=language)
     if q:
         needle = q.casefold()
         rows = [r for r in rows if needle in f"{r.name}\n{r.description}\n{r.text}".casefold()]
-    return TemplateList(items=[_out(row) for row in rows])
+    return json_response(request, TemplateList(items=[_out(row) for row in rows]))
 
 
-@router.get("/templates/{name}/{language}", response_model=TemplateOut,
+@router.get("/templates/{name}/{language}", response_model=TemplateOut, responses=NOT_MODIFIED,
             summary="The text used for a language (falling back to the base language, then the default)")  # fmt: skip
-def get_template(name: PathName, language: PathName, principal: Reader, session: ReadDb) -> TemplateOut:
+def get_template(request: Request, name: PathName, language: PathName, principal: Reader, session: ReadDb) -> Response:
     found = service.find_template(session, name=name, language=language)
-    return TemplateOut(
+    out = TemplateOut(
         name=found.name, language=found.language, text=found.text, description=found.description,
         variables=service.variables_in(found.text), source=found.source,
     )  # fmt: skip
+    return json_response(request, out)
 
 
 @router.put("/templates/{name}/{language}", response_model=TemplateOut, summary="Create or replace a template")

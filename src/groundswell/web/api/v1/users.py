@@ -6,13 +6,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from groundswell.errors import Conflict
 from groundswell.users import service
 from groundswell.users.permissions import Permission, Role
 from groundswell.web.api.admin_fields import Id, Name, Search, Secret, Short
+from groundswell.web.api.etag import json_response
+from groundswell.web.api.schemas.common import NOT_MODIFIED
 from groundswell.web.deps import ReadDb, WriteDb, require
 from groundswell.web.principal import Principal
 
@@ -65,20 +67,21 @@ class PasswordIn(BaseModel):
     password: Secret
 
 
-@router.get("/users", response_model=UserList, summary="List users (search by name or e-mail)")
+@router.get("/users", response_model=UserList, responses=NOT_MODIFIED, summary="List users (search by name or e-mail)")
 def list_users(
+    request: Request,
     principal: Reader,
     session: ReadDb,
     q: Search = None,
     role: Role | None = None,
     active: bool | None = None,
-) -> UserList:
+) -> Response:
     rows = service.list_users(session)
     if q:
         needle = q.casefold()
         rows = [u for u in rows if needle in f"{u.username}\n{u.display_name}\n{u.email or ''}".casefold()]
     rows = [u for u in rows if (role is None or u.role == role) and (active is None or u.active is active)]
-    return UserList(items=[UserOut.model_validate(u) for u in rows])
+    return json_response(request, UserList(items=[UserOut.model_validate(u) for u in rows]))
 
 
 @router.post("/users", response_model=CreatedUser, status_code=201, summary="Create a user")
@@ -91,9 +94,9 @@ def create_user(body: UserIn, principal: Manager, session: WriteDb) -> CreatedUs
     return CreatedUser(user=UserOut.model_validate(created.user), password=generated)
 
 
-@router.get("/users/{user_id}", response_model=UserOut, summary="One user")
-def get_user(user_id: Id, principal: Reader, session: ReadDb) -> UserOut:
-    return UserOut.model_validate(service.get_user(session, user_id))
+@router.get("/users/{user_id}", response_model=UserOut, responses=NOT_MODIFIED, summary="One user")
+def get_user(request: Request, user_id: Id, principal: Reader, session: ReadDb) -> Response:
+    return json_response(request, UserOut.model_validate(service.get_user(session, user_id)))
 
 
 @router.patch("/users/{user_id}", response_model=UserOut, summary="Change a user's role, name, or deactivate them")

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from groundswell.users.permissions import Permission
 from groundswell.web.api.admin_fields import Id, Name, Secret, Url
+from groundswell.web.api.etag import json_response
+from groundswell.web.api.schemas.common import NOT_MODIFIED
 from groundswell.web.deps import ReadDb, WriteDb, require
 from groundswell.web.principal import Principal
 from groundswell.webhooks import service
@@ -49,15 +51,16 @@ def _with_secret(row: object) -> NewSubscription:
     return NewSubscription.model_validate(row)
 
 
-@router.get("/webhooks", response_model=SubscriptionList, summary="List webhook subscriptions")
+@router.get("/webhooks", response_model=SubscriptionList, responses=NOT_MODIFIED, summary="List webhook subscriptions")
 def list_subscriptions(
+    request: Request,
     principal: Reader,
     session: ReadDb,
     event: Annotated[Event | None, Query(description="only subscriptions to this event")] = None,
     active: bool | None = None,
-) -> SubscriptionList:
+) -> Response:
     rows = service.list_subscriptions(session, event=event.value if event else None, active=active)
-    return SubscriptionList(items=[SubscriptionView.model_validate(row) for row in rows])
+    return json_response(request, SubscriptionList(items=[SubscriptionView.model_validate(row) for row in rows]))
 
 
 @router.post("/webhooks", response_model=NewSubscription, status_code=201,
@@ -70,9 +73,14 @@ def create_subscription(body: SubscriptionIn, principal: Manager, session: Write
     return _with_secret(row)
 
 
-@router.get("/webhooks/{subscription_id}", response_model=SubscriptionView, summary="One webhook subscription")
-def get_subscription(subscription_id: Id, principal: Reader, session: ReadDb) -> SubscriptionView:
-    return SubscriptionView.model_validate(service.get_subscription(session, subscription_id))
+@router.get(
+    "/webhooks/{subscription_id}",
+    response_model=SubscriptionView,
+    responses=NOT_MODIFIED,
+    summary="One webhook subscription",
+)
+def get_subscription(request: Request, subscription_id: Id, principal: Reader, session: ReadDb) -> Response:
+    return json_response(request, SubscriptionView.model_validate(service.get_subscription(session, subscription_id)))
 
 
 @router.patch("/webhooks/{subscription_id}", response_model=SubscriptionView, summary="Change a subscription")
