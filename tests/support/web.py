@@ -13,12 +13,13 @@ from dataclasses import dataclass
 import httpx
 import uvicorn
 from fastapi import FastAPI
+from fastapi.testclient import TestClient  # a client of its own (httpx2), not an httpx.Client
 
 CSRF_META = re.compile(r'data-csrf="([^"]+)"')
 LOGIN_CSRF = re.compile(r'name="login_csrf" value="([^"]+)"')
 
 
-def sign_in(client: httpx.Client, username: str, password: str) -> str:
+def sign_in(client: httpx.Client | TestClient, username: str, password: str) -> str:
     """Sign in through the form; the client then sends the session's CSRF token as a header. Returns it."""
     page = client.get("/login")
     token = LOGIN_CSRF.search(page.text)
