@@ -32,6 +32,7 @@ def test_the_demo_enriches_the_posts_and_summarises_them(database_url: str) -> N
         assert text in result.stdout, text
     assert any(level in result.stdout for level in ("critical", "high")), "the most urgent posts are listed"
     assert "groundswell enrich --input" in result.stdout and "voltline_topics.yaml" in result.stdout
+    assert "Voltline's 10 topics are stored and trained (version 1)" in result.stdout, "enrichment used them"
     posts, by_enricher = stored_counts(database_url)
     assert posts > 250
     for name in ("language", "sentiment", "intent", "topics", "urgency", "locations"):
@@ -43,5 +44,6 @@ def test_no_enrich_only_stores_the_posts(database_url: str) -> None:
     assert result.exit_code == 0, result.output
     assert "The story in the data" in result.stdout and "Try:" in result.stdout
     assert "Most urgent posts" not in result.stdout and "Enriched " not in result.stdout
+    assert "Voltline's topics are stored (not trained" in result.stdout
     posts, by_enricher = stored_counts(database_url)
     assert posts > 0 and by_enricher == {}

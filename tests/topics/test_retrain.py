@@ -5,6 +5,7 @@ re-enriching the newest posts' topics."""
 from __future__ import annotations
 
 from importlib import resources
+from typing import Literal
 
 import pytest
 from sqlalchemy import select
@@ -23,7 +24,7 @@ from groundswell.topics.retrain import retrain
 from tests.inbox.cases_support import add_author, add_post
 
 VOLTLINE = resources.files("groundswell.demo").joinpath("voltline_topics.yaml").read_text("utf-8")
-TIER = "accurate"  # the default tier (and quicker to load than the fast one)
+TIER: Literal["accurate"] = "accurate"  # the default tier (and quicker to load than the fast one)
 POSTS = [
     "my ChargeDock is smoking and smells of burning plastic",
     "tracking for my order hasn't moved in a week, where is my parcel",

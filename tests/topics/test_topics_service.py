@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 import yaml
 from sqlalchemy import select
@@ -101,7 +103,7 @@ def _version(session: Session, number: int, text: str, *, active: bool) -> Topic
     definition = yaml.safe_load(text)
     row = TopicSetVersion(
         version=number, definition=definition, sha256=service.sha256_of(definition), active=active, tier="fast",
-        metrics={}, comment="", created_by="ana", created_at=service.datetime.now(service.UTC),
+        metrics={}, comment="", created_by="ana", created_at=datetime.now(UTC),
     )  # fmt: skip
     session.add(row)
     session.flush()

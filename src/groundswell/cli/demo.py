@@ -14,6 +14,7 @@ from groundswell.analytics.store_stats import store_stats
 from groundswell.cli.common import Store, open_store, stderr, stdout
 from groundswell.cli.demo_report import print_enrichment_summary
 from groundswell.cli.demo_ripple import RippleReport, print_ripple, ripple_hints, run_ripple
+from groundswell.cli.demo_topics import print_demo_topics, store_demo_topics
 from groundswell.cli.demo_workplace import print_workplace, set_up_workplace
 from groundswell.cli.enrich_options import TierChoice, TierOption
 from groundswell.cli.serve import HostOption, PortOption, serve_store
@@ -72,6 +73,8 @@ def demo(
         loaded = load_demo(store.sessions, posts_file=data_dir / "demo-posts.jsonl", seed=seed, volume=volume, end=end)
     _print_load(store, loaded)
     ripple = None
+    topics = store_demo_topics(store, VOLTLINE_TOPICS, tier=tier.value, train=enrich)
+    print_demo_topics(stdout, topics)
     if enrich:
         _enrich_and_summarise(store, tier=tier)
         with stderr.status("Collecting ideas, building department insights and finding new themes..."):
@@ -112,7 +115,7 @@ def _enrich_and_summarise(store: Store, *, tier: TierChoice) -> None:
     from groundswell.enrich.pipeline import PipelineSpec
     from groundswell.enrich.service import enrich_stored_posts
 
-    spec = PipelineSpec(tier=tier.value, topics_path=str(VOLTLINE_TOPICS))
+    spec = PipelineSpec(tier=tier.value)  # topics: the active version stored by store_demo_topics
     with stderr.status(f"Loading the {tier.value} models to enrich the demo posts...") as status:
 
         def progress(done: int, total: int) -> None:
