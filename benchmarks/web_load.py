@@ -5,8 +5,11 @@ the Voltline topics), routed by the demo's people and rules, and taken into the 
 values, routing decisions, timelines, SLA clocks, lost items) has the shape the app really stores. The seed is
 then copied inside the database with INSERT ... SELECT (one statement per table, no row passes through Python):
 copy k shifts every id by k times the seed's largest id, makes external ids unique with a suffix, and moves
-every timestamp back by k days (copies overlap, about as many posts a day as a mid-size brand gets). Cases of
-copies older than the seed's last days are resolved and closed, as they would be after weeks of work.
+every timestamp back by k steps of a year / copies, wrapping around the year, so that every day of the year,
+the last ones included, holds about as many posts (posts / 365) and cases. (A thread that straddles the wrap
+of its copy ends up split across the year: a few rows, harmless to the timings.) Cases of copies older than the
+last OPEN_DAYS are resolved and closed, as they would be after weeks of work. The dashboard's rollup, which
+ingest and enrichment keep, is rebuilt from the copied rows.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ SUFFIXED = {"authors": ("external_id",), "conversations": ("root_external_id",),
             "posts": ("external_id", "reply_to_external_id")}  # fmt: skip
 COPIES_TABLE = "bench_copies"
 OPEN_DAYS = 3  # cases opened in the last days stay open; older ones are closed
+YEAR_S = 365 * 24 * 3600
 
 
 def reset(engine: Engine) -> None:
@@ -70,8 +74,9 @@ def load_seed(sessions: sessionmaker[Session], *, volume: int, end: datetime, se
     return loaded.counts.new
 
 
-def replicate(engine: Engine, *, copies: int, step: timedelta) -> None:
-    """Copies 1..`copies` of every seed row (copy 0 is the seed), copy k `k * step` earlier."""
+def replicate(engine: Engine, *, copies: int, step: timedelta, end: datetime) -> None:
+    """Copies 1..`copies` of every seed row (copy 0 is the seed), copy k `k * step` earlier, wrapped into the
+    year before `end`."""
     spans = {}
     with engine.begin() as connection:
         for name in COPIED:
@@ -85,7 +90,7 @@ def replicate(engine: Engine, *, copies: int, step: timedelta) -> None:
     for name in COPIED:
         started = time.perf_counter()
         with engine.begin() as connection:
-            connection.execute(text(_copy_sql(engine, name, spans)))
+            connection.execute(text(_copy_sql(engine, name, spans, end)))
             if name == "posts" and engine.dialect.name == "sqlite":  # FTS5 is filled by ingest, not a trigger
                 connection.execute(text(f"INSERT INTO posts_fts(rowid, title, text) SELECT id, title, text "
                                         f"FROM posts WHERE id >= {spans['posts']}"))  # fmt: skip
@@ -97,7 +102,7 @@ def replicate(engine: Engine, *, copies: int, step: timedelta) -> None:
                                         f"(SELECT max(id) FROM {name}))"))  # fmt: skip
 
 
-def _copy_sql(engine: Engine, name: str, spans: dict[str, int]) -> str:
+def _copy_sql(engine: Engine, name: str, spans: dict[str, int], end: datetime) -> str:
     source = Base.metadata.tables[name]
     names, values = [], []
     for col in source.columns:
@@ -110,17 +115,21 @@ def _copy_sql(engine: Engine, name: str, spans: dict[str, int]) -> str:
         elif col.name in SUFFIXED.get(name, ()):
             values.append(f"t.{col.name} || '~' || c.k")
         elif isinstance(col.type, UTCDateTime):
-            values.append(_shifted(engine, f"t.{col.name}"))
+            values.append(_shifted(engine, f"t.{col.name}", end))
         else:
             values.append(f"t.{col.name}")
     return (f"INSERT INTO {name} ({', '.join(names)}) SELECT {', '.join(values)} "
             f"FROM {name} t CROSS JOIN {COPIES_TABLE} c WHERE t.id < {spans[name]}")  # fmt: skip
 
 
-def _shifted(engine: Engine, expression: str) -> str:
+def _shifted(engine: Engine, expression: str, end: datetime) -> str:
+    """end - ((end - t) + shift) mod year: t moved back by the copy's shift, wrapped into the year."""
+    moment = end.strftime("%Y-%m-%d %H:%M:%S")
     if engine.dialect.name == "postgresql":
-        return f"{expression} - c.seconds * interval '1 second'"
-    return f"strftime('%Y-%m-%d %H:%M:%f', {expression}, '-' || c.seconds || ' seconds')"
+        age = f"CAST(extract(epoch FROM (TIMESTAMPTZ '{moment}+00' - {expression})) AS bigint)"
+        return f"TIMESTAMPTZ '{moment}+00' - make_interval(secs => mod({age} + c.seconds, {YEAR_S}))"
+    age = f"CAST(round((julianday('{moment}') - julianday({expression})) * 86400) AS INTEGER)"
+    return f"strftime('%Y-%m-%d %H:%M:%f', '{moment}', printf('%d seconds', -(({age} + c.seconds) % {YEAR_S})))"
 
 
 def close_old_cases(engine: Engine, *, end: datetime) -> None:
@@ -146,6 +155,16 @@ def _plus(engine: Engine, expression: str, seconds: int) -> str:
     return f"strftime('%Y-%m-%d %H:%M:%f', {expression}, '+{seconds} seconds')"
 
 
+def rebuild_rollup(sessions: sessionmaker[Session]) -> None:
+    """The dashboard's rollup (analytics/rollup.py), when this version of groundswell keeps one."""
+    try:
+        from groundswell.analytics import rollup
+    except ImportError:
+        return
+    with write_transaction(sessions) as session:
+        rollup.rebuild(session)
+
+
 def analyze(engine: Engine) -> None:
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("ANALYZE"))
@@ -161,8 +180,9 @@ def load(engine: Engine, sessions: sessionmaker[Session], *, posts: int, seed_vo
     # Spread the copies over a year: about posts / 365 posts a day, as many on each day of the last weeks.
     step = timedelta(days=365) / max(copies, 1)
     started = time.perf_counter()
-    replicate(engine, copies=copies, step=timedelta(seconds=int(step.total_seconds())))
+    replicate(engine, copies=copies, step=timedelta(seconds=int(step.total_seconds())), end=end)
     close_old_cases(engine, end=end)
+    rebuild_rollup(sessions)
     analyze(engine)
     with engine.connect() as connection:
         stored = int(connection.scalar(select(func.count()).select_from(table("posts"))) or 0)
