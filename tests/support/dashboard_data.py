@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from groundswell.analytics import rollup
 from groundswell.models import Case, Conversation, Employee, Enrichment, Post, SlaClockRecord, Team
 
 END = datetime(2025, 3, 14, 21, 0, tzinfo=UTC)  # the newest post is at END - 1 hour
@@ -49,6 +50,8 @@ def load(session: Session) -> dict[str, Any]:
         _enrich(session, post, "intent", intents)
         _enrich(session, post, "topics", [{"name": t, "score": 0.7} for t in topics])
         posts.append(post)
+    session.flush()
+    rollup.rebuild(session)  # rows added through the ORM bypass the store steps that keep the rollup
     team = Team(name="care", description="", strategy="least_loaded", created_at=END, updated_at=END)
     session.add(team)
     session.flush()

@@ -116,18 +116,18 @@ def volume(session: Session, window: TimeRange) -> ChartData:
                      _pivot(labels, [(b, c, n) for b, c, n in repo.volume_by_channel(session, window)]))  # fmt: skip
 
 
-def _trend(name: str, title: str, enricher: str) -> Callable[[Session, TimeRange], ChartData]:
+def _trend(name: str, title: str, dimension: str) -> Callable[[Session, TimeRange], ChartData]:
     def build(session: Session, window: TimeRange) -> ChartData:
         labels = window.buckets()
-        rows = repo.label_trend(session, window, enricher)
+        rows = repo.label_trend(session, window, dimension)
         return ChartData(name, title, "line", window.unit, labels, _pivot(labels, rows, top=8))
 
     return build
 
 
-def _top(name: str, title: str, enricher: str, key: str | None) -> Callable[[Session, TimeRange], ChartData]:
+def _top(name: str, title: str, dimension: str) -> Callable[[Session, TimeRange], ChartData]:
     def build(session: Session, window: TimeRange) -> ChartData:
-        rows = repo.top_labels(session, window, enricher, key=key, limit=TOP_LABELS)
+        rows = repo.top_labels(session, window, dimension, limit=TOP_LABELS)
         return ChartData(name, title, "bar", name.rstrip("s"), [label for label, _ in rows],
                          [Series("posts", [float(n) for _, n in rows])])  # fmt: skip
 
@@ -224,8 +224,8 @@ CHARTS: dict[str, Callable[[Session, TimeRange], ChartData]] = {
     "volume": volume,
     "sentiment": _trend("sentiment", "Sentiment", "sentiment"),
     "emotion": _trend("emotion", "Emotion", "emotion"),
-    "intents": _top("intents", "Top intents", "intent", None),
-    "topics": _top("topics", "Top topics", "topics", "name"),
+    "intents": _top("intents", "Top intents", "intent"),
+    "topics": _top("topics", "Top topics", "topic"),
     "share_of_voice": share_of_voice,
     "response_times": response_times,
     "sla": sla_attainment,

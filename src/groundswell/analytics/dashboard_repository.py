@@ -1,19 +1,23 @@
-"""The dashboard's SQL: every query filters on an indexed time column (posts.created_at, cases.opened_at) and
-groups in the database, so a chart reads a few hundred aggregate rows however many posts are stored.
+"""The dashboard's SQL: every query filters on an indexed time column (cases.opened_at, the rollup's hour,
+posts.created_at for the partial hours at a range's ends) and groups in the database, so a chart reads a few
+thousand rollup rows at most however many posts are stored. Post charts read the hourly rollup
+(`analytics.rollup`), which ingest and enrichment keep exact.
 
 Posts are counted by when they were written; cases, response times and SLA clocks by when the case opened."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Executable, and_, case, func, literal, select
+from sqlalchemy import Executable, and_, case, func, select, union_all
 from sqlalchemy.orm import Session
 
+from groundswell.analytics import rollup
 from groundswell.analytics.time_range import TimeRange
-from groundswell.db.aggregates import json_array_labels, seconds_between, time_bucket
-from groundswell.models import Case, Employee, Enrichment, Post, SlaClockRecord, Team
+from groundswell.db.aggregates import seconds_between, time_bucket
+from groundswell.db.base import table_of
+from groundswell.models import Case, DashboardRollup, Employee, Post, SlaClockRecord, Team
 
 OPEN_STATUSES = ("new", "open", "waiting_on_customer")
 NO_LABEL = "(none)"
@@ -27,24 +31,42 @@ def _rows(session: Session, query: Executable) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in session.execute(query)]
 
 
-def _posts_in(window: TimeRange) -> Any:
-    return and_(Post.created_at >= window.start, Post.created_at < window.end)
-
-
 def _cases_in(window: TimeRange) -> Any:
     # Merged cases are closed copies of their survivor: counting them would count one conversation twice.
     return and_(Case.opened_at >= window.start, Case.opened_at < window.end, Case.merged_into_id.is_(None))
 
 
-def _enrichments_of_posts_in(session: Session, window: TimeRange, enricher: str) -> Any:
-    """The join condition from posts in the range to their `enricher` row. The post-id bounds are redundant
-    (every post in the range has an id between them) but let PostgreSQL read the range's enrichments through the
-    (post_id, enricher) index instead of hashing every row of the enricher: posts are stored roughly in time
-    order, so at 1,000,000 posts a week's sentiment went from 575 ms to 230 ms (warm). The bounds are looked up
-    first, so the planner sees their values."""
-    low, high = session.execute(select(func.min(Post.id), func.max(Post.id)).where(_posts_in(window))).one()
-    return and_(Enrichment.post_id == Post.id, Enrichment.enricher == enricher,
-                Enrichment.post_id.between(low or 0, high or 0))  # fmt: skip
+def _counted(session: Session, window: TimeRange, dimension: str) -> Any:
+    """Rollup rows (hour, channel, brand, dimension, label, posts) of `dimension` for the posts in the range:
+    the stored rollup for the whole hours inside it, and the same counts computed live from posts and
+    enrichments for the partial hours at its ends (a preset ends at a minute, not an hour), so the sums are
+    exactly those of counting the range's posts, in a few thousand rollup rows instead of every post."""
+    dialect = _dialect(session)
+    first_whole = window.start.replace(minute=0, second=0, microsecond=0)
+    if first_whole < window.start:
+        first_whole += timedelta(hours=1)
+    after_whole = window.end.replace(minute=0, second=0, microsecond=0)
+    parts: list[Any] = []
+    edges = [(window.start, window.end)]
+    if first_whole < after_whole:
+        stored = table_of(DashboardRollup).c
+        parts.append(
+            select(*(stored[name] for name in rollup.COLUMNS)).where(
+                stored.dimension == dimension,
+                stored.hour >= rollup.hour_of(first_whole),
+                stored.hour < rollup.hour_of(after_whole),
+            )
+        )
+        edges = [(window.start, first_whole), (after_whole, window.end)]
+    for low, high in edges:
+        if low < high:
+            parts.append(rollup.source(dialect, dimension, and_(Post.created_at >= low, Post.created_at < high)))
+    return union_all(*parts).subquery("counted")
+
+
+def _bucket(counted: Any, unit: str) -> Any:
+    """The chart bucket of a rollup hour ("2025-03-14 21"): itself, or its day's first 10 characters."""
+    return (counted.c.hour if unit == "hour" else func.substr(counted.c.hour, 1, 10)).label("bucket")
 
 
 def newest_post_at(session: Session) -> datetime | None:
@@ -53,59 +75,59 @@ def newest_post_at(session: Session) -> datetime | None:
 
 
 def post_count(session: Session, window: TimeRange) -> int:
-    return int(session.scalar(select(func.count()).select_from(Post).where(_posts_in(window))) or 0)
+    counted = _counted(session, window, "volume")
+    return int(session.scalar(select(func.coalesce(func.sum(counted.c.posts), 0))) or 0)
 
 
 def volume_by_channel(session: Session, window: TimeRange) -> list[tuple[str, str, int]]:
     """(bucket, channel, posts)."""
-    bucket = time_bucket(_dialect(session), Post.created_at, window.unit).label("bucket")
-    query = select(bucket, Post.channel, func.count()).where(_posts_in(window)).group_by(bucket, Post.channel)
+    counted = _counted(session, window, "volume")
+    bucket = _bucket(counted, window.unit)
+    query = select(bucket, counted.c.channel, func.sum(counted.c.posts)).group_by(bucket, counted.c.channel)
     return [(str(b), str(c), int(n)) for b, c, n in _rows(session, query)]
 
 
-def label_trend(session: Session, window: TimeRange, enricher: str) -> list[tuple[str, str, int]]:
-    """(bucket, label, posts) for a single-label enricher such as sentiment or emotion."""
-    bucket = time_bucket(_dialect(session), Post.created_at, window.unit).label("bucket")
-    label = Enrichment.value["label"].as_string().label("label")
-    query = (
-        select(bucket, label, func.count())
-        .join(Enrichment, _enrichments_of_posts_in(session, window, enricher))
-        .where(_posts_in(window))
-        .group_by(bucket, label)
-    )
+def label_trend(session: Session, window: TimeRange, dimension: str) -> list[tuple[str, str, int]]:
+    """(bucket, label, posts) for a single-label dimension (sentiment, emotion)."""
+    counted = _counted(session, window, dimension)
+    bucket = _bucket(counted, window.unit)
+    query = select(bucket, counted.c.label, func.sum(counted.c.posts)).group_by(bucket, counted.c.label)
     return [(str(b), str(lab) if lab else NO_LABEL, int(n)) for b, lab, n in _rows(session, query)]
 
 
-def top_labels(
-    session: Session, window: TimeRange, enricher: str, *, key: str | None, limit: int
-) -> list[tuple[str, int]]:
-    """(label, posts) of a multi-label enricher (intent: a list of names; topics: a list of {name, score}),
-    most posts first."""
-    items, label = json_array_labels(_dialect(session), Enrichment.value, key)
-    count = func.count()
+def top_labels(session: Session, window: TimeRange, dimension: str, *, limit: int) -> list[tuple[str, int]]:
+    """(label, posts) of a list dimension (intent, topic: a post counts once for each label it lists), most
+    posts first."""
+    counted = _counted(session, window, dimension)
+    total = func.sum(counted.c.posts)
     query = (
-        select(label.label("label"), count)
-        .select_from(Post)
-        .join(Enrichment, _enrichments_of_posts_in(session, window, enricher))
-        .join(items, literal(True))
-        .where(_posts_in(window))
-        .group_by(label)
-        .order_by(count.desc(), label)
-        .limit(limit)
+        select(counted.c.label, total).group_by(counted.c.label).order_by(total.desc(), counted.c.label).limit(limit)
     )
     return [(str(lab), int(n)) for lab, n in _rows(session, query) if lab]
 
 
 def posts_by_brand(session: Session, window: TimeRange) -> list[tuple[str, str, int]]:
-    """(brand, sentiment, posts): each brand's voice and its mood. Posts without a brand are left out."""
-    sentiment = Enrichment.value["label"].as_string().label("sentiment")
+    """(brand, sentiment, posts): each brand's voice and its mood; posts without a sentiment are "(none)".
+    Posts without a brand are left out."""
+    moods = _counted(session, window, "sentiment")
     query = (
-        select(Post.brand, sentiment, func.count())
-        .outerjoin(Enrichment, _enrichments_of_posts_in(session, window, "sentiment"))
-        .where(_posts_in(window), Post.brand.is_not(None))
-        .group_by(Post.brand, sentiment)
+        select(moods.c.brand, moods.c.label, func.sum(moods.c.posts))
+        .where(moods.c.brand.is_not(None))
+        .group_by(moods.c.brand, moods.c.label)
     )
-    return [(str(b), str(s) if s else NO_LABEL, int(n)) for b, s, n in _rows(session, query)]
+    rows = [(str(b), str(s) if s else NO_LABEL, int(n)) for b, s, n in _rows(session, query)]
+    volume = _counted(session, window, "volume")
+    totals = (
+        select(volume.c.brand, func.sum(volume.c.posts)).where(volume.c.brand.is_not(None)).group_by(volume.c.brand)
+    )
+    with_mood: dict[str, int] = {}
+    for brand, _, n in rows:
+        with_mood[brand] = with_mood.get(brand, 0) + n
+    for brand, n in _rows(session, totals):
+        unread = int(n) - with_mood.get(str(brand), 0)
+        if unread:
+            rows.append((str(brand), NO_LABEL, unread))
+    return rows
 
 
 def response_times(session: Session, window: TimeRange) -> list[tuple[str, float | None, int, float | None, int]]:

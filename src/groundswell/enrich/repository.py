@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from groundswell.analytics import rollup
 from groundswell.db.base import table_of
 from groundswell.enrich.base import PostInput
 from groundswell.models import Author, Enrichment, LabelCorrection, Post
@@ -142,13 +143,16 @@ def _upsert_statement(connection: Connection) -> Insert:
 
 def upsert_enrichments(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     """Store results: rows of {post_id, enricher, version, value, enriched_at}. New (post, enricher) pairs
-    are inserted; existing ones are updated where the version changed. Must run in a write transaction."""
+    are inserted; existing ones are updated where the version changed, and the dashboard rollup follows. Must run
+    in a write transaction."""
     if not rows:
         return
     connection = session.connection()
     stmt = _upsert_statement(connection)
     for start in range(0, len(rows), _WRITE_CHUNK):
         connection.execute(stmt, [dict(row) for row in rows[start : start + _WRITE_CHUNK]])
+    # The dashboard's counts of these posts' hours, recomputed in the same transaction.
+    rollup.refresh_enrichments(session, (row["post_id"] for row in rows), {row["enricher"] for row in rows})
 
 
 def enrichments_of(session: Session, post_id: int) -> dict[str, StoredEnrichment]:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Row, bindparam, case, delete, select, update
 from sqlalchemy.orm import Session
 
+from groundswell.analytics import rollup
 from groundswell.db.base import table_of
 from groundswell.db.dialect import (
     bulk_insert_ignoring_conflicts,
@@ -97,12 +98,14 @@ def merge_conversation(session: Session, *, source_id: int, target_id: int) -> N
 
 
 def insert_posts(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Insert posts and index them for full-text search. Must run in a write transaction."""
+    """Insert posts, index them for full-text search and count them in the dashboard rollup. Must run in a
+    write transaction."""
     if rows:
         connection = session.connection()
         before = last_post_id(connection)
         bulk_insert_ignoring_conflicts(connection, table_of(Post), rows)
         index_posts_after(connection, before)
+        rollup.refresh_posts(session, (row["created_at"] for row in rows))  # the dashboard's counts, same transaction
 
 
 AUTHOR_FIELDS = ("handle", "display_name", "location", "followers", "verified", "url")

@@ -6,6 +6,7 @@ from groundswell.models.author import Author
 from groundswell.models.case import Case, CaseEvent, CasePost, LostItem, SlaClockRecord, SuppressedPost
 from groundswell.models.channel_cursor import ChannelCursor
 from groundswell.models.conversation import Conversation
+from groundswell.models.dashboard_rollup import DashboardRollup
 from groundswell.models.enrichment import Enrichment, LabelCorrection
 from groundswell.models.idea import Idea, IdeaComment, IdeaNotification, IdeaPost, IdeaVote
 from groundswell.models.incident import Incident, IncidentEvent, IncidentLink, IncidentStatement
@@ -29,6 +30,7 @@ __all__ = [
     "CasePost",
     "ChannelCursor",
     "Conversation",
+    "DashboardRollup",
     "Department",
     "DetectorState",
     "Employee",
