@@ -4,9 +4,10 @@ The seed goes through the product itself: the demo's generated posts are ingeste
 the Voltline topics), routed by the demo's people and rules, and taken into the inbox, so every row (enrichment
 values, routing decisions, timelines, SLA clocks, lost items) has the shape the app really stores. The seed is
 then copied inside the database with INSERT ... SELECT (one statement per table, no row passes through Python):
-copy k shifts every id by k times the seed's largest id, makes external ids unique with a suffix, and moves
-every timestamp back by k steps of a year / copies, wrapping around the year, so that every day of the year,
-the last ones included, holds about as many posts (posts / 365) and cases. (A thread that straddles the wrap
+copy k shifts every id by k times the seed's largest id, makes external ids and handles unique with a suffix
+(a copy's customers are other people), and moves every timestamp back by k steps of a year / copies, wrapping
+around the year, so that every day of the year, the last ones included, holds about as many posts (posts / 365)
+and cases. (A thread that straddles the wrap
 of its copy ends up split across the year: a few rows, harmless to the timings.) Cases of copies older than the
 last OPEN_DAYS are resolved and closed, as they would be after weeks of work. The dashboard's rollup, which
 ingest and enrichment keep, is rebuilt from the copied rows.
@@ -32,7 +33,7 @@ from groundswell.db.types import UTCDateTime
 # Parents first. Everything else (teams, employees, rules, templates, users) exists once, shared by the copies.
 COPIED = ("authors", "conversations", "posts", "enrichments", "cases", "case_posts", "case_events", "sla_clocks",
           "suppressed_posts", "lost_items")  # fmt: skip
-SUFFIXED = {"authors": ("external_id",), "conversations": ("root_external_id",),
+SUFFIXED = {"authors": ("external_id", "handle"), "conversations": ("root_external_id",),
             "posts": ("external_id", "reply_to_external_id")}  # fmt: skip
 COPIES_TABLE = "bench_copies"
 OPEN_DAYS = 3  # cases opened in the last days stay open; older ones are closed

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Index, Integer, String, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from groundswell.db.base import Base
@@ -14,7 +14,11 @@ class Author(Base):
     a later, explicit step)."""
 
     __tablename__ = "authors"
-    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "external_id"),
+        # The case page finds a customer's identities on other channels by handle, ignoring case.
+        Index("ix_authors_lower_handle", func.lower(text("handle"))),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     channel: Mapped[str] = mapped_column(String(32))

@@ -92,9 +92,12 @@ def upgrade() -> None:
     op.create_index(op.f("ix_web_sessions_user_id"), "web_sessions", ["user_id"], unique=False)
     op.create_index("ix_cases_status_opened_at", "cases", ["status", "opened_at"], unique=False)
     op.create_index("ix_cases_assignee_id_status", "cases", ["assignee_id", "status"], unique=False)
+    # The case page looks up the customer's identities on every channel by lower(handle).
+    op.create_index("ix_authors_lower_handle", "authors", [sa.text("lower(handle)")], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_authors_lower_handle", table_name="authors")
     op.drop_index("ix_cases_assignee_id_status", table_name="cases")
     op.drop_index("ix_cases_status_opened_at", table_name="cases")
     op.drop_index(op.f("ix_web_sessions_user_id"), table_name="web_sessions")
