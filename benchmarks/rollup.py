@@ -8,12 +8,18 @@ so later batches land in hours that already hold posts, as a backfill does), sto
 purpose: it is the same in both modes (benchmarks/enrich.py measures it), so the difference is the rollup.
 With the rollup on, the result is checked against a full recompute, and a full rebuild is timed.
 
-    python benchmarks/rollup.py [--posts 20000] [--postgres URL (its public schema is dropped)]
+The cost grows with the posts already stored in the hours a batch touches. In the file's order (the airline
+file is not in time order, so each batch of 500 touches most of its 9 days) every batch recomputes most of the
+store: the worst case, a backfill in random time order. --time-order sorts the posts by time first, as a
+live stream or a poll delivers them, so a batch touches a few hours.
+
+    python benchmarks/rollup.py [--posts 20000] [--time-order] [--postgres URL (its public schema is dropped)]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import tempfile
@@ -102,16 +108,23 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=20_000)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--postgres", metavar="URL")
+    parser.add_argument("--time-order", action="store_true", help="ingest (and so enrich) in time order")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="groundswell-rollup-bench-") as tmp:
         posts_file = Path(tmp) / "posts.jsonl"
         write_repeated(args.data, posts_file, args.posts)
+        if args.time_order:
+            lines = posts_file.read_text(encoding="utf-8").splitlines(keepends=True)
+            posts_file.write_text(
+                "".join(sorted(lines, key=lambda line: datetime.fromisoformat(json.loads(line)["created_at"])))
+            )
         results = {}
         for maintained in (True, False):
             url = args.postgres or f"sqlite:///{tmp}/{'with' if maintained else 'without'}.sqlite"
             print(f"{'with' if maintained else 'without'} the rollup ...", flush=True)
             results[maintained] = run(url, posts_file, args.posts, maintained=maintained)
-    print(f"\n{'PostgreSQL' if args.postgres else 'SQLite'}, {args.posts:,} posts (4 enrichments each)")
+    order = "in time order" if args.time_order else "in the file's order"
+    print(f"\n{'PostgreSQL' if args.postgres else 'SQLite'}, {args.posts:,} posts {order} (4 enrichments each)")
     for step in ("ingest", "enrich", "re-enrich"):
         on, off = results[True][step], results[False][step]
         print(f"{step:<10} without {args.posts / off:8,.0f} posts/s ({off:6.2f} s)   with {args.posts / on:8,.0f} "

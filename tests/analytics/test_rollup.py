@@ -206,3 +206,39 @@ def test_a_new_model_version_moves_the_counts(store: Store, enricher: str) -> No
         else {("complaint", 1), ("praise", 1), ("question", 1)}
     )
     assert rows == expected
+
+
+def test_migration_0008_fills_the_rollup_from_the_rows_already_stored(database_url: str) -> None:
+    from groundswell.db import migrate
+    from groundswell.db.engine import make_engine, make_session_factory
+    from groundswell.models import Conversation
+
+    engine = make_engine(database_url)
+    migrate.upgrade(engine, "0007")
+    sessions = make_session_factory(engine)
+    plan = [("x", "voltline", 0, {"label": "negative"}, ["complaint", "question"], [{"name": "battery"}]),
+            ("x", None, 1, {"label": None}, [], [{"name": "app"}, {"name": ""}]),
+            ("reddit", "rival", 30, None, ["praise"], [])]  # fmt: skip
+    with write_transaction(sessions) as session:
+        for n, (channel, brand, hours, sentiment, intents, topics) in enumerate(plan):
+            at = T0 + timedelta(hours=hours, minutes=n)
+            conversation = Conversation(channel=channel, root_external_id=f"r{n}", started_at=at, last_post_at=at,
+                                        post_count=1)  # fmt: skip
+            session.add(conversation)
+            session.flush()
+            post = Post(channel=channel, external_id=f"p{n}", conversation_id=conversation.id, text="t", brand=brand,
+                        created_at=at, raw="{}", source_format="test", ingested_at=at, attributes={})  # fmt: skip
+            session.add(post)
+            session.flush()
+            for enricher, value in (("sentiment", sentiment), ("intent", intents), ("topics", topics)):
+                session.add(Enrichment(post_id=post.id, enricher=enricher, version="v", value=value, enriched_at=at))
+    migrate.upgrade(engine)
+    with sessions() as session:
+        stored = rollup.stored(session)
+        assert stored == rollup.recompute(session)
+    assert len([row for row in stored if row[3] == "volume"]) == 3
+    assert {(row[3], row[4]) for row in stored if row[3] != "volume"} == {
+        ("sentiment", "negative"), ("sentiment", ""), ("sentiment", ""), ("intent", "complaint"),
+        ("intent", "question"), ("intent", "praise"), ("topic", "battery"), ("topic", "app"),
+    }  # fmt: skip
+    engine.dispose()
