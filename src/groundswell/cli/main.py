@@ -24,6 +24,7 @@ from groundswell.cli import sla as sla_cli
 from groundswell.cli import templates as templates_cli
 from groundswell.cli import topics as topics_cli
 from groundswell.cli import users as users_cli
+from groundswell.cli import webhooks as webhooks_cli
 from groundswell.cli.common import stderr
 from groundswell.cli.demo import demo
 from groundswell.cli.eval import eval_command
@@ -66,6 +67,7 @@ app.add_typer(insights_cli.app, name="insights")
 app.add_typer(departments_cli.app, name="departments")
 app.add_typer(ideas_cli.app, name="ideas")
 app.add_typer(users_cli.app, name="users")
+app.add_typer(webhooks_cli.app, name="webhooks")
 app.command("ingest")(ingest)
 app.command("stats")(stats)
 app.command("demo")(demo)

@@ -61,6 +61,7 @@ def create(
 
 @app.command("list")
 def list_users(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Everyone who may sign in: username, role, whether active, and their last sign-in."""
     store = open_store(db)
     with store.sessions() as session:
         rows = [
