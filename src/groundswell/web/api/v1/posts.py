@@ -52,7 +52,14 @@ def post(request: Request, post_id: Id, principal: Reader, session: ReadDb) -> R
     return json_response(request, get_post(session, post_id=post_id))
 
 
-@router.post("/posts/batch", response_model=BatchResult, summary="Ingest a batch of posts, with per-record results")
+@router.post(
+    "/posts/batch",
+    response_model=BatchResult,
+    summary="Ingest a batch of posts, with per-record results",
+    description="Stores the posts (deduplicated on channel and id, so a batch is safe to resend) and quarantines "
+    "the records that cannot become posts. Stored posts then go the way of any ingested post: "
+    "`groundswell enrich run` enriches them and `groundswell cases process` turns them into cases.",
+)
 def ingest_batch(request: Request, batch: PostBatch, principal: Ingester, session: WriteDb) -> Response:
     outcome = ingest_records(session, records=batch.records, source=f"api:{principal.username}")
     result = BatchResult(
