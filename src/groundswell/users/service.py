@@ -229,6 +229,12 @@ def token_user(session: Session, token: str, *, now: datetime | None = None) -> 
     return user, row
 
 
+def touch_token(session: Session, *, token_id: int, now: datetime | None = None) -> None:
+    row = session.get(ApiToken, token_id)
+    if row is not None:
+        row.last_used_at = _now(now)
+
+
 def revoke_token(
     session: Session, *, token_id: int, actor: str, user_id: int | None = None, now: datetime | None = None
 ) -> ApiToken:

@@ -10,12 +10,14 @@ from types import ModuleType
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from groundswell import __version__
 from groundswell.cli.common import Store, open_store
 from groundswell.web import problems
 from groundswell.web.api.schemas.common import PROBLEMS
+from groundswell.web.deps import record_token_use
 from groundswell.web.templating import STATIC_DIR
 
 API_PREFIX = "/api/v1"
@@ -67,6 +69,9 @@ def create_app(store: Store | None = None) -> FastAPI:
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         response = await call_next(request)
+        token_id = getattr(request.state, "token_to_touch", None)
+        if token_id is not None:
+            await run_in_threadpool(record_token_use, app.state.store, token_id)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")

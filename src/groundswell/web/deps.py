@@ -52,42 +52,46 @@ def _bearer(request: Request) -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
-def _principal(store: Store, cookie: str | None, bearer: str | None) -> Principal | None:
+def _principal(store: Store, cookie: str | None, bearer: str | None) -> tuple[Principal | None, int | None]:
+    """Who the request is from, and the id of an API token whose last use is due to be recorded."""
     with store.sessions() as session:
         if bearer is not None:
             found = users.token_user(session, bearer)
             if found is None:
-                return None
+                return None, None
             user, token = found
-            now = datetime.now(UTC)
-            if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
-                with write_transaction(store.sessions) as writer:
-                    row = writer.get(type(token), token.id)
-                    if row is not None:
-                        row.last_used_at = now
+            stale = token.last_used_at is None or datetime.now(UTC) - token.last_used_at > TOKEN_TOUCH_INTERVAL
             return Principal(
                 user_id=user.id, username=user.username, display_name=user.display_name, role=user.role,
                 actor=users.actor_name(session, user), employee_id=user.employee_id,
                 token_scopes=tuple(token.scopes),
-            )  # fmt: skip
+            ), token.id if stale else None  # fmt: skip
         if cookie:
             signed_in = users.session_user(session, cookie)
             if signed_in is None:
-                return None
+                return None, None
             user, web_session = signed_in
             return Principal(
                 user_id=user.id, username=user.username, display_name=user.display_name, role=user.role,
                 actor=users.actor_name(session, user), employee_id=user.employee_id,
                 csrf_token=web_session.csrf_token,
-            )  # fmt: skip
-    return None
+            ), None  # fmt: skip
+    return None, None
+
+
+def record_token_use(store: Store, token_id: int) -> None:
+    """Called once the response is ready (the app's middleware): a separate write now could wait on the request's
+    own write transaction, so it happens after that one has committed."""
+    with write_transaction(store.sessions) as session:
+        users.touch_token(session, token_id=token_id)
 
 
 async def current_principal(request: Request) -> Principal:
     if "principal" not in request.state._state:
         bearer = _bearer(request)
         cookie = request.cookies.get(SESSION_COOKIE)
-        request.state.principal = await run_in_threadpool(_principal, get_store(request), cookie, bearer)
+        principal, touch = await run_in_threadpool(_principal, get_store(request), cookie, bearer)
+        request.state.principal, request.state.token_to_touch = principal, touch
     principal: Principal | None = request.state.principal
     if principal is None:
         raise Unauthenticated("sign in, or send an API token as 'Authorization: Bearer <token>'")
