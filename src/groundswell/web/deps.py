@@ -90,8 +90,8 @@ async def current_principal(request: Request) -> Principal:
     if "principal" not in request.state._state:
         bearer = _bearer(request)
         cookie = request.cookies.get(SESSION_COOKIE)
-        principal, touch = await run_in_threadpool(_principal, get_store(request), cookie, bearer)
-        request.state.principal, request.state.token_to_touch = principal, touch
+        found, touch = await run_in_threadpool(_principal, get_store(request), cookie, bearer)
+        request.state.principal, request.state.token_to_touch = found, touch
     principal: Principal | None = request.state.principal
     if principal is None:
         raise Unauthenticated("sign in, or send an API token as 'Authorization: Bearer <token>'")
