@@ -30,7 +30,6 @@ PUBLIC = {
 SIGNED_IN = {("GET", "/"), ("POST", "/logout")}
 
 
-
 def _expected() -> dict[tuple[str, str], frozenset[str]]:
     """The rows of every module in tests/web/role_matrix (one per area of the app), merged."""
     rows: dict[tuple[str, str], frozenset[str]] = {}

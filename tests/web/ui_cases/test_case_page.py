@@ -135,7 +135,8 @@ def test_one_click_corrections_are_stored_for_training(world: InboxWorld, ana: T
     assert [(r.task, r.labels, r.corrected_by) for r in rows] == [
         ("sentiment", ["neutral"], "ana"), ("intent", ["lost_item", "complaint"], "ana")
     ]  # fmt: skip
-    assert rows[0].previous == {"label": "negative", "scores": {"negative": 0.9}} and rows[0].text == "My bag never arrived at ORD!"
+    assert rows[0].previous == {"label": "negative", "scores": {"negative": 0.9}}
+    assert rows[0].text == "My bag never arrived at ORD!"
 
 
 def test_managers_cancel_and_retry_outbox_messages(world: InboxWorld, ana: TestClient, sue: TestClient,
