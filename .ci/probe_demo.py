@@ -1,6 +1,7 @@
 """CI: wait for `groundswell demo` to serve, sign in as its admin and open the inbox and the dashboard.
 
-Usage: python .ci/probe_demo.py http://127.0.0.1:8000 (the password comes from GROUNDSWELL_DEMO_PASSWORD)."""
+Usage: python .ci/probe_demo.py http://127.0.0.1:8000 PID (the demo's process id; the password comes from
+GROUNDSWELL_DEMO_PASSWORD)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import time
 
 import httpx
 
-base = sys.argv[1]
+base, pid = sys.argv[1], int(sys.argv[2])
 password = os.environ["GROUNDSWELL_DEMO_PASSWORD"]
 deadline = time.monotonic() + 900
 with httpx.Client(base_url=base, timeout=30) as client:
@@ -21,6 +22,10 @@ with httpx.Client(base_url=base, timeout=30) as client:
                 break
         except httpx.TransportError:
             pass
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            sys.exit("the demo stopped before serving")
         if time.monotonic() > deadline:
             sys.exit("the demo never started serving")
         time.sleep(2)

@@ -40,10 +40,11 @@ class DemoAccount:
     what: str
 
 
-# Who signs in to the demo: the agent and the manager are employees of customer care (voltline_people.yaml),
-# so the agent has cases of their own and the manager may approve the agent's drafts.
+# Who signs in to the demo: all three are employees of customer care (voltline_people.yaml), so each may answer;
+# the agent has cases of their own, the manager may approve the agent's drafts, and the admin (capacity 0) is
+# handed no cases.
 ACCOUNTS = (
-    ("admin", "admin", None, "everything, including administration"),
+    ("admin", "admin", "alex.morgan", "Alex Morgan: everything, including administration"),
     ("agent", "agent", "sam.okafor", "Sam Okafor, customer care: answers their cases"),
     ("manager", "manager", "dana.reyes", "Dana Reyes, customer care lead: approves replies"),
 )

@@ -1,22 +1,26 @@
 """Issue 5, done when 1 and 2: `groundswell demo` opens a working product, driven in a real browser.
 
-The demo fills a database (posts, enrichment, Voltline's people, rules and accounts, inbox cases); the app is
-served over it on a real port, and chromium signs in as the demo's agent: the inbox lists their cases, a case
-opens, a draft with a phone number raises a policy finding as it is typed, a clean reply is sent and shows in
-the outbox, and the dashboard draws its charts. Then the approval path: the agent's promise of a refund needs
-approval, the manager approves it in the approvals queue, and the agent sends it. Screenshots of every step are
-saved under test-artifacts/screenshots/."""
+The demo fills a database (posts, enrichment, Voltline's people, rules and accounts, inbox cases), checked in
+the database first. The app is then served over it on a real port, and chromium signs in as the demo's agent:
+the inbox lists their cases, a case opens, a draft with a phone number raises a policy finding as it is typed, a
+clean reply is sent and shows in the outbox, and the dashboard draws its charts. Then the approval path: the
+agent's promise of a refund needs approval, the manager approves it in the approvals queue, and the agent sends
+it. Screenshots of every step are saved under test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from groundswell.cli.common import Store, open_store
-from groundswell.models import OutboxMessage, Reply
+from groundswell.cli.demo_workplace import INTAKE_DAYS
+from groundswell.models import Case, CasePost, Employee, OutboxMessage, Post, Reply, RoutingRulesVersion, Team, User
+from groundswell.users import service as users
 from groundswell.web.app import create_app
 from tests.support.cli import invoke
 from tests.support.web import LiveServer, live_server
@@ -33,10 +37,39 @@ def demo_server(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     monkeypatch.setenv("GROUNDSWELL_DEMO_PASSWORD", PASSWORD)
     result = invoke("demo", "--volume", "400", "--seed", "5", "--no-serve")
     assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Voltline at work: 12 teams and 31 employees" in out, out
+    assert "Sign in to the web app (password from GROUNDSWELL_DEMO_PASSWORD)" in out
+    assert PASSWORD not in out, "a password the user chose is not echoed"
+    assert "groundswell serve --db" in out
     store = open_store(database_url)
+    with store.sessions() as session:
+        _check_the_demo_workplace(session)
     with live_server(create_app(store)) as server:
         yield server, store
     store.engine.dispose()
+
+
+def _check_the_demo_workplace(session: Session) -> None:
+    assert session.scalar(select(func.count()).select_from(Team)) == 12
+    assert session.scalar(select(func.count()).select_from(RoutingRulesVersion)) == 1
+    cases = session.scalars(select(Case)).all()
+    assert len(cases) >= 5, "the inbox has demo cases"
+    # Only the demo's last days are taken in; every case starts with a post from them.
+    newest = session.scalar(select(func.max(Post.created_at)))
+    assert newest is not None
+    first_posts = session.scalars(select(func.min(Post.created_at)).join(CasePost).group_by(CasePost.case_id))
+    assert min(first_posts) >= newest - timedelta(days=INTAKE_DAYS, hours=1)
+    handles = {e.id: e.handle for e in session.scalars(select(Employee))}
+    accounts = {u.username: u for u in session.scalars(select(User))}
+    assert {name: (u.role, handles.get(u.employee_id or 0)) for name, u in accounts.items()} == {
+        "admin": ("admin", "alex.morgan"), "agent": ("agent", "sam.okafor"), "manager": ("manager", "dana.reyes"),
+    }  # fmt: skip
+    assignees = {handles.get(case.assignee_id or 0) for case in cases}
+    assert "sam.okafor" in assignees, "the demo agent has cases"
+    assert "alex.morgan" not in assignees, "the admin's capacity is 0"
+    for name in accounts:
+        assert users.authenticate(session, username=name, password=PASSWORD).username == name
 
 
 def _sign_in(browser: Any, server: LiveServer, username: str) -> Any:
