@@ -12,7 +12,6 @@ reused with --no-load:
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
@@ -31,21 +30,10 @@ from groundswell.users import service as users
 from groundswell.web.app import create_app
 
 sys.path.insert(0, str(Path(__file__).parent))
+from timing import timed
 from web_load import load
 
 GOAL_MS = 150.0
-
-
-def timed(call: Callable[[int], Any], requests: int, warmup: int = 3) -> tuple[float, float]:
-    for n in range(warmup):
-        call(n)
-    samples = []
-    for n in range(requests):
-        started = time.perf_counter()
-        call(n)
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.95))]
 
 
 def token(store: Any) -> str:

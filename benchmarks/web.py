@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import random
 import re
-import statistics
 import sys
 import tempfile
 import time
@@ -38,29 +37,13 @@ from groundswell.users import service as users
 from groundswell.web.app import create_app
 
 sys.path.insert(0, str(Path(__file__).parent))
+from timing import timed
 from web_load import load
 
 PASSWORD = "benchmark password 1"
 GOAL_MS = 150.0
 LOGIN_CSRF = re.compile(r'name="login_csrf" value="([^"]+)"')
 OPEN = "('new', 'open', 'waiting_on_customer')"
-
-
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return statistics.median(ordered), p95
-
-
-def timed(call: Callable[[int], Any], requests: int, warmup: int = 3) -> tuple[float, float]:
-    for n in range(warmup):
-        call(n)
-    samples = []
-    for n in range(requests):
-        started = time.perf_counter()
-        call(n)
-        samples.append((time.perf_counter() - started) * 1000)
-    return percentiles(samples)
 
 
 def make_users(store: Any) -> None:
