@@ -12,6 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# Rich sizes its consoles when groundswell.cli is imported: give them one width whether or not the run has a
+# terminal (pytest-xdist's workers have none), so tables and messages wrap the same everywhere.
+os.environ["COLUMNS"] = "200"
+
 from hypothesis import settings
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
