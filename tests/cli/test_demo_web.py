@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -38,7 +39,10 @@ def database(url: str) -> Iterator[Session]:
         engine.dispose()
 
 
-def test_without_a_demo_password_each_account_gets_a_printed_one(database_url: str) -> None:
+def test_without_a_demo_password_each_account_gets_a_printed_one(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GROUNDSWELL_DEMO_PASSWORD", raising=False)
     result = invoke("demo", "--volume", "100", "--no-enrich", "--no-serve")
     assert result.exit_code == 0, result.output
     printed = dict(ACCOUNT_ROW.findall(result.stdout))
