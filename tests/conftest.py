@@ -17,14 +17,15 @@ import pytest
 # terminal (pytest-xdist's workers have none), so tables and messages wrap the same everywhere.
 os.environ["COLUMNS"] = "200"
 
+from alembic.runtime.migration import MigrationContext
 from hypothesis import settings
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
 
 from groundswell.cli.common import Store
 from groundswell.config import get_settings
 from groundswell.db.engine import make_engine, make_session_factory
-from groundswell.db.migrate import upgrade
+from groundswell.db.migrate import ensure_schema, head_revision
 from tests.support.replay_server import ReplayServer, replay_server
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -80,20 +81,35 @@ def _worker_database(url: str) -> str:
     return parsed.set(database=name).render_as_string(hide_password=False)
 
 
-def _reset_postgres(url: str) -> None:
+def _reset_postgres(url: str, *, keep_schema: bool) -> None:
+    """An empty database. With `keep_schema`, a schema already at the latest revision is kept and its tables
+    emptied (TRUNCATE is several times cheaper than migrating afresh); otherwise, or when an earlier test left
+    another revision, the schema is dropped and recreated empty."""
     engine = make_engine(url)
     with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
+        if keep_schema and current_revision_of(connection) == head_revision():
+            tables = connection.scalars(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")
+            ).all()
+            quoted = ", ".join(f'"{table}"' for table in tables)
+            connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        else:
+            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
 
 
+def current_revision_of(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
 @pytest.fixture
-def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> str:
     url = os.environ.get("GROUNDSWELL_TEST_PG") or f"sqlite:///{tmp_path / 'groundswell.sqlite'}"
     if url.startswith("postgres"):
         url = _worker_database(url)
-        _reset_postgres(url)
+        # Tests that take the migrated `store` may reuse the schema; the others get a database with nothing in it.
+        _reset_postgres(url, keep_schema="store" in request.fixturenames)
     # Commands started by tests (in process or as subprocesses) see the same database.
     monkeypatch.setenv("GROUNDSWELL_DATABASE_URL", url)
     get_settings.cache_clear()
@@ -103,7 +119,7 @@ def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 @pytest.fixture
 def store(database_url: str) -> Iterator[Store]:
     engine = make_engine(database_url)
-    upgrade(engine)
+    ensure_schema(engine)
     yield Store(settings=get_settings(), engine=engine, sessions=make_session_factory(engine))
     engine.dispose()
 
@@ -122,12 +138,35 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Itera
     get_settings.cache_clear()
 
 
+# The longest test files, started first so that parallel workers do not end the run waiting on one of them.
+LONGEST_FIRST = (
+    "tests/engagement/test_airline_end_to_end.py",
+    "tests/enrich/test_enrich_file_cli.py",
+    "tests/enrich/test_eval_cli.py",
+    "tests/enrich/test_train_cli.py",
+    "tests/cli/test_demo_ripple.py",
+    "tests/enrich/test_ray_runner.py",
+    "tests/ingest/test_crash_recovery.py",
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    rank = {path: place for place, path in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
+    _keep_database_tests_only(config, items)
+
+
+def _keep_database_tests_only(config: pytest.Config, items: list[pytest.Item]) -> None:
     """With GROUNDSWELL_TEST_PG_DB_ONLY=1 (CI's PostgreSQL pass), keep only the tests that use the database:
     the others never touch PostgreSQL (their settings point at a throwaway SQLite file), so running them a
     second time would add minutes and no information."""
     if not (os.environ.get("GROUNDSWELL_TEST_PG") and os.environ.get("GROUNDSWELL_TEST_PG_DB_ONLY") == "1"):
         return
-    kept = [item for item in items if "database_url" in getattr(item, "fixturenames", ())]
+    # The browser tests drive the screens, whose queries the page tests already run on PostgreSQL.
+    kept = [
+        item
+        for item in items
+        if "database_url" in getattr(item, "fixturenames", ()) and "tests/web/browser/" not in item.nodeid
+    ]
     config.hook.pytest_deselected(items=[item for item in items if item not in kept])
     items[:] = kept
